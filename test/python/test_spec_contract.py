@@ -1,0 +1,98 @@
+"""The stream-spec contract: every example spec, valid and invalid, as the TypeScript side reads them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from medallion import durations
+from medallion.spec import SpecError, load_spec, schema_path, validate
+
+ROOT = Path(__file__).resolve().parents[2]
+VALID = sorted((ROOT / "schema/examples/valid").glob("*.json"))
+INVALID = sorted(p for p in (ROOT / "schema/examples/invalid").glob("*.json") if not p.name.endswith(".expected.json"))
+
+
+def test_packaged_schema_is_the_contract_schema():
+    assert schema_path().read_bytes() == (ROOT / "schema/stream-spec.v1.schema.json").read_bytes()
+
+
+def test_examples_exist():
+    assert {p.stem for p in VALID} >= {"iot-telemetry", "manufacturing-sensors", "weather"}
+    assert len(INVALID) >= 8
+    for spec in INVALID:
+        assert spec.with_name(spec.stem + ".expected.json").exists(), spec.name
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_valid_example_loads(path: Path):
+    spec = load_spec(path)
+    assert spec.name == path.stem
+    assert spec.spec_version == 1
+    assert validate(json.loads(path.read_text())) == []
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_example_reports_exactly_the_expected_paths(path: Path):
+    expected = json.loads(path.with_name(path.stem + ".expected.json").read_text())["errors"]
+    with pytest.raises(SpecError) as caught:
+        load_spec(path.read_text())
+    assert sorted(caught.value.paths) == sorted(expected)
+    for problem in caught.value.problems:
+        assert str(problem).startswith(f"{problem.path}: ")
+        assert ", got " in str(problem)
+
+
+def test_error_message_lists_every_problem_in_the_documented_format():
+    data = json.loads((ROOT / "schema/examples/valid/iot-telemetry.json").read_text())
+    data["source"]["partitions"] = 0
+    data["eventTimeField"] = "device_id"
+    with pytest.raises(SpecError) as caught:
+        load_spec(data)
+    message = str(caught.value)
+    assert "$.source.partitions: out of range, got 0; allowed: 1..1024" in message
+    assert (
+        "$.eventTimeField: must be a timestamp field (field 'device_id' is string), "
+        'got "device_id"; allowed: timestamp' in message
+    )
+    assert message.startswith("invalid stream spec (2 problem(s))")
+
+
+def test_typed_spec_of_iot_example():
+    spec = load_spec(ROOT / "schema/examples/valid/iot-telemetry.json")
+    assert spec.event_time_field == "timestamp"
+    assert spec.field("temperature").min == -60
+    assert spec.field("temperature").numeric
+    assert spec.field("status").allowed == ("normal", "warning", "error", "critical")
+    assert spec.source.consumer_groups == {"bronze": "cg-bronze"}
+    assert [w.type for w in spec.windows] == ["tumbling", "sliding", "session"]
+    assert spec.window("sliding_5m_1m").slide == "1 minute"
+    assert spec.dimensions == ("device_id", "location")
+    assert {a.type for a in spec.anomalies} == {"threshold", "spike", "missing", "status"}
+    assert spec.anomalies[4].increase_percent == 20
+    assert spec.target.catalog is None
+    assert spec.trigger.interval == "10 seconds"
+
+
+def test_spec_that_is_not_json_is_one_problem_at_the_root():
+    with pytest.raises(SpecError) as caught:
+        load_spec("{not json")
+    assert caught.value.paths == ["$"]
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("10 seconds", 10), ("1 minute", 60), ("5 minutes", 300), ("2 hours", 7200), ("1 day", 86400)],
+)
+def test_durations(text: str, seconds: int):
+    assert durations.to_seconds(text) == seconds
+    assert durations.is_duration(text)
+
+
+@pytest.mark.parametrize("text", ["0 seconds", "10 mins", "1minute", "", "1 week"])
+def test_bad_durations(text: str):
+    assert not durations.is_duration(text)
+    with pytest.raises(ValueError, match="not a duration"):
+        durations.to_seconds(text)
