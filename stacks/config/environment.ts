@@ -1,0 +1,70 @@
+import type { EventHubsTier } from '../../constructs/eventhubs/tier-limits';
+
+/** Where Terraform keeps an environment's state. */
+export type BackendConfig =
+  /** A file under `state/` in the project (the default; fine for one operator, not for a team). */
+  | { readonly type: 'local' }
+  /** An Azure Storage blob, with Entra ID auth and state locking through blob leases. */
+  | {
+      readonly type: 'azurerm';
+      readonly resourceGroupName: string;
+      readonly storageAccountName: string;
+      readonly containerName: string;
+      /** State blob names are `<keyPrefix><stack>.tfstate`. @default '' */
+      readonly keyPrefix?: string;
+    };
+
+/**
+ * How resources are exposed:
+ * - `public`: public endpoints on, traffic allowed unless `allowedIpRanges` narrows it (dev);
+ * - `private`: public endpoints off; a VNet with private endpoints and Databricks VNet injection.
+ */
+export type NetworkMode = 'public' | 'private';
+
+export interface EnvironmentConfig {
+  /** Environment name, used in stack names: `<name>-platform`, `<name>-workspace`. */
+  readonly name: string;
+  /** 1–4 characters used in resource names (`dev`, `stg`, `prd`). */
+  readonly shortName: string;
+  readonly workload: string;
+  readonly region: string;
+  /** Extra input to the globally unique name suffix (organisation or subscription name). */
+  readonly uniqueSeed: string;
+  /** Subscription to deploy to; empty means the provider's default (`ARM_SUBSCRIPTION_ID` or the Azure CLI's). */
+  readonly subscriptionId: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly network: {
+    readonly mode: NetworkMode;
+    /** Public mode: IPv4 ranges allowed in (empty means everyone). Private mode: ranges of the deploying agents. */
+    readonly allowedIpRanges: readonly string[];
+    /** Private mode: the VNet's address space (/16–/22). */
+    readonly addressSpace: string;
+  };
+  readonly eventHubs: {
+    readonly tier: EventHubsTier;
+    readonly capacity: number;
+    /** 0 turns auto-inflate off. */
+    readonly autoInflateMaxThroughputUnits: number;
+    readonly localAuthentication: boolean;
+    /** Defaults for streams that don't set their own. */
+    readonly defaultPartitions: number;
+    readonly defaultRetentionDays: number;
+    /** Capture to the lake, for every stream that doesn't set its own. */
+    readonly capture: { readonly enabled: boolean; readonly intervalSeconds: number; readonly sizeLimitBytes: number };
+  };
+  readonly storage: {
+    readonly replication: 'LRS' | 'ZRS' | 'GRS' | 'GZRS' | 'RAGRS' | 'RAGZRS';
+    readonly softDeleteDays: number;
+  };
+  readonly keyVault: { readonly softDeleteDays: number };
+  readonly backend: BackendConfig;
+}
+
+/** A partial environment: every field optional at every depth, as written in an override. */
+export type EnvironmentOverride = {
+  readonly [K in keyof EnvironmentConfig]?: EnvironmentConfig[K] extends readonly unknown[]
+    ? EnvironmentConfig[K]
+    : EnvironmentConfig[K] extends object
+      ? Partial<EnvironmentConfig[K]>
+      : EnvironmentConfig[K];
+};

@@ -1,0 +1,128 @@
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Naming } from '../constructs/core/naming';
+import { Problems } from '../constructs/core/problems';
+import { standardTags, TagsAspect } from '../constructs/core/tags';
+import { EventHubNamespace } from '../constructs/eventhubs/eventhub-namespace';
+import { KeyVault } from '../constructs/keyvault/key-vault';
+import { PrivateEndpointFor, type PrivateLinkSubresource } from '../constructs/network/private-endpoint';
+import { PrivateNetwork } from '../constructs/network/private-network';
+import { LakeStorage } from '../constructs/storage/lake-storage';
+import { configureBackend } from './backend';
+import type { EnvironmentConfig } from './config/environment';
+
+export interface PlatformStackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * The Azure side of one environment: resource group, lake, Event Hubs namespace and Key Vault,
+ * and in private mode the VNet and private endpoints. Streams add their event hubs to it.
+ */
+export class PlatformStack extends TerraformStack {
+  public readonly config: EnvironmentConfig;
+  public readonly naming: Naming;
+  public readonly tags: Record<string, string>;
+  public readonly resourceGroup: ResourceGroup;
+  public readonly lake: LakeStorage;
+  public readonly namespace: EventHubNamespace;
+  public readonly keyVault: KeyVault;
+  /** The identity running `terraform apply` (it writes the Key Vault secrets). */
+  public readonly deployer: DataAzurermClientConfig;
+  /** Present in private network mode. */
+  public readonly network?: PrivateNetwork;
+
+  public constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
+    const config = props.config;
+    this.config = config;
+    const problems = Problems.of(this);
+    problems.oneOf('config.network.mode', config.network.mode, ['public', 'private'] as const);
+    this.naming = new Naming({ workload: config.workload, environment: config.shortName, region: config.region, uniqueSeed: config.uniqueSeed });
+    for (const problem of this.naming.validate()) {
+      problems.add(`config.${problem.field === 'environment' ? 'shortName' : problem.field}`, problem.value, problem.allowed);
+    }
+    this.tags = standardTags(config.workload, config.name, config.tags);
+    Aspects.of(this).add(new TagsAspect(this.tags));
+
+    new AzurermProvider(this, 'azurerm', {
+      features: [{}],
+      subscriptionId: config.subscriptionId || undefined,
+      // The lake allows no anonymous access; Terraform reaches its data plane with Entra ID.
+      storageUseAzuread: true,
+    });
+    configureBackend(this, id, config.backend);
+
+    const location = config.region;
+    const privateMode = config.network.mode === 'private';
+    this.resourceGroup = new ResourceGroup(this, 'ResourceGroup', { name: this.naming.resourceGroup(), location });
+    const resourceGroupName = this.resourceGroup.name;
+    this.deployer = new DataAzurermClientConfig(this, 'Deployer', {});
+    if (privateMode) {
+      this.network = new PrivateNetwork(this, 'Network', { naming: this.naming, resourceGroupName, location, addressSpace: config.network.addressSpace });
+    }
+    // Public mode opens the public endpoints (to everyone, or to allowedIpRanges); private mode lets
+    // only the deploying agents' ranges through, for Terraform's data-plane calls.
+    const ranges = config.network.allowedIpRanges;
+    const exposure = privateMode
+      ? { publicNetworkAccess: ranges.length > 0, defaultAction: ranges.length > 0 ? ('Deny' as const) : undefined, allowedIpRanges: ranges }
+      : { publicNetworkAccess: true, defaultAction: ranges.length > 0 ? ('Deny' as const) : ('Allow' as const), allowedIpRanges: ranges };
+
+    this.lake = new LakeStorage(this, 'Lake', {
+      name: this.naming.storageAccount(),
+      resourceGroupName,
+      location,
+      replication: config.storage.replication,
+      softDeleteDays: config.storage.softDeleteDays,
+      ...exposure,
+    });
+    const hubs = config.eventHubs;
+    this.namespace = new EventHubNamespace(this, 'EventHubs', {
+      name: this.naming.eventHubNamespace(),
+      resourceGroupName,
+      location,
+      tier: hubs.tier,
+      capacity: hubs.capacity,
+      autoInflateMaxThroughputUnits: hubs.autoInflateMaxThroughputUnits > 0 ? hubs.autoInflateMaxThroughputUnits : undefined,
+      localAuthentication: hubs.localAuthentication,
+      network: exposure,
+    });
+    this.keyVault = new KeyVault(this, 'KeyVault', {
+      name: this.naming.keyVault(),
+      resourceGroupName,
+      location,
+      tenantId: this.deployer.tenantId,
+      softDeleteDays: config.keyVault.softDeleteDays,
+      ...exposure,
+    });
+    this.keyVault.addSecretDependency(this.keyVault.grantSecretsWrite({ principalId: this.deployer.objectId }, 'DeployerSecretsOfficer'));
+
+    if (this.network) {
+      const network = this.network;
+      const endpoint = (name: string, resourceId: string, subresource: PrivateLinkSubresource) =>
+        new PrivateEndpointFor(this, `PrivateEndpoint-${name}`, {
+          name: this.naming.privateEndpoint(name),
+          resourceGroupName,
+          location,
+          subnetId: network.endpointSubnet.id,
+          resourceId,
+          subresource,
+          privateDnsZoneId: network.dnsZoneId(subresource),
+        });
+      endpoint('evhns', this.namespace.id, 'namespace');
+      endpoint('kv', this.keyVault.id, 'vault');
+      endpoint('st-dfs', this.lake.id, 'dfs');
+      endpoint('st-blob', this.lake.id, 'blob');
+    }
+
+    new TerraformOutput(this, 'resource_group_name', { value: resourceGroupName });
+    new TerraformOutput(this, 'eventhub_namespace_name', { value: this.namespace.resource.name });
+    new TerraformOutput(this, 'eventhub_namespace_id', { value: this.namespace.id });
+    new TerraformOutput(this, 'key_vault_uri', { value: this.keyVault.vaultUri });
+    new TerraformOutput(this, 'lake_account_name', { value: this.lake.account.name });
+    new TerraformOutput(this, 'lake_dfs_endpoint', { value: this.lake.account.primaryDfsEndpoint });
+  }
+}
