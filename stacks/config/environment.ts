@@ -57,7 +57,36 @@ export interface EnvironmentConfig {
     readonly softDeleteDays: number;
   };
   readonly keyVault: { readonly softDeleteDays: number };
+  readonly databricks: DatabricksConfig;
   readonly backend: BackendConfig;
+}
+
+export interface DatabricksConfig {
+  /** Databricks Runtime, for example `15.4.x-scala2.12` (the eventhubs source needs Scala 2.12, 16.4 LTS at most). */
+  readonly runtimeVersion: string;
+  readonly nodeType: string;
+  /** Fixed worker count of each streaming cluster (streaming does not autoscale well). */
+  readonly workers: number;
+  /** `job`: a job cluster per job (the default); `all-purpose`: one shared cluster for every stream's jobs. */
+  readonly compute: 'job' | 'all-purpose';
+  /** `continuous`: every query runs all the time; `availableNow`: scheduled runs that drain what is new, then stop. */
+  readonly jobMode: 'continuous' | 'availableNow';
+  /** Quartz cron expression of `availableNow` runs. */
+  readonly schedule: string;
+  readonly scheduleTimezone: string;
+  /** Unity Catalog: a catalog per environment with bronze/silver/gold schemas; off means tables under lake paths. */
+  readonly unityCatalog: boolean;
+  /** Where connection strings are read from: a Key Vault-backed scope (the default) or a Databricks-backed one. */
+  readonly secretScope: 'keyvault' | 'databricks';
+  /**
+   * Object id of the AzureDatabricks application's service principal in this tenant
+   * (`az ad sp show --id 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d --query id -o tsv`). Empty: asked for at apply.
+   */
+  readonly azureDatabricksObjectId: string;
+  /** Workspace folder that notebooks are deployed under; `<folder>/<environment>`. */
+  readonly workspaceFolder: string;
+  /** Job failure and duration-warning notifications. */
+  readonly notificationEmails: readonly string[];
 }
 
 /** A partial environment: every field optional at every depth, as written in an override. */
