@@ -16,7 +16,7 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
 export function buildApp(environments: readonly EnvironmentConfig[], outdir: string, problems: readonly string[] = []): App {
   const app = new App({ outdir, skipValidation: false });
   // Problems of the overrides themselves (unknown keys, wrong types) are reported with all the others.
-  app.node.addValidation({ validate: () => problems.map((problem) => problem.replace(/^\[config\] /, '')) });
+  app.node.addValidation({ validate: () => [...problems] });
   for (const config of environments) addEnvironment(app, config);
   return app;
 }

@@ -21,9 +21,11 @@ export function collectProblems(root: IConstruct): string[] {
   for (const stack of root.node.findAll().filter(TerraformStack.isStack)) invokeAspects(stack);
   const problems: string[] = [];
   for (const node of root.node.findAll()) {
-    for (const message of node.node.validate()) problems.push(`[${node.node.path}] ${message}`);
+    // The app itself has an empty path; its messages carry their own origin.
+    const prefix = node.node.path ? `[${node.node.path}] ` : '';
+    for (const message of node.node.validate()) problems.push(`${prefix}${message}`);
     for (const entry of node.node.metadata) {
-      if (entry.type === '@cdktf/error') problems.push(`[${node.node.path}] ${String(entry.data)}`);
+      if (entry.type === '@cdktf/error') problems.push(`${prefix}${String(entry.data)}`);
     }
   }
   return problems;

@@ -2,6 +2,7 @@ import { KeyVault as KeyVaultResource } from '@cdktf/provider-azurerm/lib/key-va
 import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import type { ITerraformDependable } from 'cdktf';
+import { dependable } from 'cdktf/lib/tfExpression';
 import { Construct } from 'constructs';
 import { assignRole, type Grantee } from '../core/grants';
 import { NAME_RULES } from '../core/naming';
@@ -105,7 +106,7 @@ export class KeyVault extends Construct {
    */
   public addSecretDependency(dependency: ITerraformDependable): void {
     this.secretDependencies.push(dependency);
-    for (const secret of this.secrets.values()) secret.dependsOn = [...(secret.dependsOn ?? []), dependency.fqn];
+    for (const secret of this.secrets.values()) secret.dependsOn = [...(secret.dependsOn ?? []), dependable(dependency)];
   }
 
   /** Adds a secret whose value is a reference, never a literal. */
@@ -129,7 +130,7 @@ export class KeyVault extends Construct {
       keyVaultId: this.resource.id,
       value: options.value instanceof SecretValue ? options.value.token : undefined,
       contentType: options.contentType,
-      dependsOn: [...this.secretDependencies, ...(options.dependsOn ?? [])],
+      dependsOn: this.secretDependencies.length || options.dependsOn?.length ? [...this.secretDependencies, ...(options.dependsOn ?? [])] : undefined,
     });
     this.secrets.set(options.name, secret);
     return secret;

@@ -118,14 +118,19 @@ export class LakeStorage extends Construct {
     return container;
   }
 
-  /** The `abfss://` URL of a container, or of a path inside it. */
+  /**
+   * The `abfss://` URL of a container, or of a path inside it. Built from the configured names rather
+   * than resource attributes, so another stack can use it without a cross-stack reference.
+   */
   public abfssUrl(container: LakeContainer | string, path = ''): string {
-    return `abfss://${this.container(container).name}@${this.account.name}.dfs.core.windows.net/${path}`;
+    this.container(container);
+    return `abfss://${container}@${this.name}.dfs.core.windows.net/${path}`;
   }
 
   /** Where Event Hubs Capture writes: the `capture` container. */
   public captureDestination(): CaptureDestination {
-    return { storageAccountId: this.account.id, containerName: this.container('capture').name };
+    this.container('capture');
+    return { storageAccountId: this.account.id, containerName: 'capture' };
   }
 
   /** Grants "Storage Blob Data Contributor" on the account (read, write and delete lake data). */
