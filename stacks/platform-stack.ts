@@ -4,6 +4,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { Naming } from '../constructs/core/naming';
+import { DatabricksWorkspace } from '../constructs/databricks/databricks-workspace';
 import { Problems } from '../constructs/core/problems';
 import { standardTags, TagsAspect } from '../constructs/core/tags';
 import { EventHubNamespace } from '../constructs/eventhubs/eventhub-namespace';
@@ -34,6 +35,8 @@ export class PlatformStack extends TerraformStack {
   public readonly deployer: DataAzurermClientConfig;
   /** Present in private network mode. */
   public readonly network?: PrivateNetwork;
+  /** The Databricks workspace; its content is deployed by the environment's workspace stack. */
+  public readonly databricks: DatabricksWorkspace;
 
   public constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -117,6 +120,24 @@ export class PlatformStack extends TerraformStack {
       endpoint('st-dfs', this.lake.id, 'dfs');
       endpoint('st-blob', this.lake.id, 'blob');
     }
+
+    // Private mode injects the clusters into the environment's VNet; the workspace UI stays reachable
+    // for users (a front-end Private Link is a further step this package leaves to the network team).
+    this.databricks = new DatabricksWorkspace(this, 'Databricks', {
+      naming: this.naming,
+      resourceGroupName,
+      location,
+      vnet: this.network
+        ? {
+            virtualNetworkId: this.network.vnet.id,
+            publicSubnetName: this.network.databricksHostSubnet.name,
+            privateSubnetName: this.network.databricksContainerSubnet.name,
+            publicSubnetNsgAssociationId: this.network.databricksHostNsgAssociation.id,
+            privateSubnetNsgAssociationId: this.network.databricksContainerNsgAssociation.id,
+          }
+        : undefined,
+    });
+    this.databricks.grantLakeAccess(this.lake);
 
     new TerraformOutput(this, 'resource_group_name', { value: resourceGroupName });
     new TerraformOutput(this, 'eventhub_namespace_name', { value: this.namespace.resource.name });
