@@ -1,0 +1,99 @@
+import { Catalog } from '@cdktf/provider-databricks/lib/catalog';
+import { ExternalLocation } from '@cdktf/provider-databricks/lib/external-location';
+import { Schema } from '@cdktf/provider-databricks/lib/schema';
+import { StorageCredential } from '@cdktf/provider-databricks/lib/storage-credential';
+import { Construct } from 'constructs';
+import { Problems } from '../core/problems';
+import type { LakeStorage } from '../storage/lake-storage';
+
+/** The medallion schemas; each gets its own lake container as storage root. */
+export const MEDALLION_SCHEMAS = ['bronze', 'silver', 'gold'] as const;
+export type MedallionSchema = (typeof MEDALLION_SCHEMAS)[number];
+
+/** Unity Catalog object names as we write them: lowercase letters, digits and underscores. */
+export const UC_NAME = { pattern: /^[a-z][a-z0-9_]{0,254}$/, rule: '1–255 lowercase letters, digits and underscores, starting with a letter' } as const;
+
+export interface UnityCatalogProps {
+  /** The environment's catalog, for example `stream_dev`. */
+  readonly catalogName: string;
+  /** The lake whose containers become external locations. */
+  readonly lake: LakeStorage;
+  /** Resource id of the Databricks access connector (which holds "Storage Blob Data Contributor" on the lake). */
+  readonly accessConnectorId: string;
+  /**
+   * Containers that get an external location besides the schemas' (streaming checkpoints live in `checkpoints`).
+   * @default ['checkpoints', 'quarantine']
+   */
+  readonly extraLocations?: readonly string[];
+  /** @default 'Streaming platform tables' */
+  readonly comment?: string;
+}
+
+/**
+ * The environment's Unity Catalog objects: a storage credential on the access connector, an external
+ * location per lake container used, a catalog rooted in the `gold` container, and the bronze, silver and
+ * gold schemas each rooted in its own container.
+ *
+ * The workspace must already be attached to a metastore (an account-level step).
+ */
+export class UnityCatalog extends Construct {
+  /** The catalog (escape hatch). */
+  public readonly catalog: Catalog;
+  public readonly credential: StorageCredential;
+  public readonly locations = new Map<string, ExternalLocation>();
+  public readonly schemas = new Map<MedallionSchema, Schema>();
+
+  public constructor(scope: Construct, id: string, props: UnityCatalogProps) {
+    super(scope, id);
+    const problems = Problems.of(this);
+    problems.matches('catalogName', props.catalogName, UC_NAME.pattern, UC_NAME.rule);
+    const comment = props.comment ?? 'Streaming platform tables';
+
+    this.credential = new StorageCredential(this, 'Credential', {
+      name: `${props.catalogName}_lake`,
+      azureManagedIdentity: { accessConnectorId: props.accessConnectorId },
+      comment: 'Access connector managed identity on the lake',
+    });
+    for (const container of [...MEDALLION_SCHEMAS, ...(props.extraLocations ?? ['checkpoints', 'quarantine'])]) {
+      if (this.locations.has(container)) continue;
+      this.locations.set(
+        container,
+        new ExternalLocation(this, `Location-${container}`, {
+          name: `${props.catalogName}_${container.replace(/-/g, '_')}`,
+          url: props.lake.abfssUrl(container),
+          credentialName: this.credential.name,
+          comment: `Lake container '${container}'`,
+        }),
+      );
+    }
+    const location = (name: string): ExternalLocation => {
+      const found = this.locations.get(name);
+      if (!found) throw new Error(`${this.node.path}: no external location '${name}'`);
+      return found;
+    };
+
+    // Managed tables created outside a schema root land with the consumable (gold) data.
+    this.catalog = new Catalog(this, 'Catalog', {
+      name: props.catalogName,
+      storageRoot: location('gold').url,
+      comment,
+      dependsOn: [location('gold')],
+    });
+    for (const schema of MEDALLION_SCHEMAS) {
+      this.schemas.set(
+        schema,
+        new Schema(this, `Schema-${schema}`, {
+          catalogName: this.catalog.name,
+          name: schema,
+          storageRoot: location(schema).url,
+          comment: `${schema} layer`,
+          dependsOn: [location(schema)],
+        }),
+      );
+    }
+  }
+
+  public get catalogName(): string {
+    return this.catalog.name;
+  }
+}

@@ -1,0 +1,202 @@
+import { Job, type JobEmailNotifications, type JobHealth, type JobJobCluster, type JobTask } from '@cdktf/provider-databricks/lib/job';
+import { Construct } from 'constructs';
+import { NAME_RULES } from '../constructs/core/naming';
+import { Problems } from '../constructs/core/problems';
+import { STREAM_SOURCES, type StreamingCompute, sourceCompatibilityProblems, sourceLibraries } from '../constructs/databricks/streaming-compute';
+import { EVENT_HUBS_TIERS, TIER_LIMITS } from '../constructs/eventhubs/tier-limits';
+import { JOB_MODES, type JobMode, LAYER_DEFINITIONS, type Layer, type LayerDefinition, type TableLocation, taskParameters } from './job-definitions';
+import type { StreamJobInput } from './stream-job-input';
+
+export const STREAM_NAME = { pattern: /^[a-z][a-z0-9-]{0,49}$/, rule: '1–50 lowercase letters, digits and hyphens, starting with a letter' } as const;
+/** Seven-field (or six-field) Quartz cron: seconds minutes hours day-of-month month day-of-week [year]. */
+const QUARTZ_CRON = /^\S+(\s+\S+){5,6}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Where a stream's jobs find everything outside themselves. */
+export interface StreamJobsEnvironment {
+  readonly mode: JobMode;
+  readonly compute: StreamingCompute;
+  /** Resolves a notebook name to its workspace path (`WorkspaceNotebooks.notebookPath`). */
+  readonly notebooks: { notebookPath(name: string): string };
+  readonly tables: TableLocation;
+  /** abfss URL of the lake's `checkpoints` container; the stream name is appended. */
+  readonly checkpointsUrl: string;
+  /** Name of the secret scope holding the connection strings. */
+  readonly secretScope: string;
+  /**
+   * `availableNow` mode: when runs start.
+   * @default { quartzCronExpression: '0 0 * * * ?', timezoneId: 'UTC' } (hourly)
+   */
+  readonly schedule?: { readonly quartzCronExpression: string; readonly timezoneId: string };
+  /** Failure and duration/backlog warnings. @default [] */
+  readonly notificationEmails?: readonly string[];
+  /** `availableNow`: retries of a failed task. @default 2 */
+  readonly maxRetries?: number;
+  /** `availableNow`: wait before a retry, in milliseconds. @default 60000 */
+  readonly minRetryIntervalMillis?: number;
+  /** `availableNow`: a task running longer than this is stopped (and retried). @default 3600 */
+  readonly taskTimeoutSeconds?: number;
+  /**
+   * The health threshold in seconds: run duration (`availableNow`) or streaming backlog (`continuous`,
+   * where a run never ends and a duration rule would always fire).
+   * @default 1800 for run duration, 600 for backlog
+   */
+  readonly warningThresholdSeconds?: number;
+  /** Tags on every job. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+export interface StreamJobsProps extends StreamJobsEnvironment {
+  readonly input: StreamJobInput;
+}
+
+/**
+ * The `databricks_job`s of one stream's bronze, silver, gold, anomaly and feature queries.
+ *
+ * - `continuous`: one job per layer (a continuous job has one running instance, no task dependencies
+ *   and no retry policy), `continuous { pause_status = "UNPAUSED" }` and `control_run_state` so that a
+ *   redeploy restarts the query on the new definition.
+ * - `availableNow`: one job per stream, tasks chained by `depends_on`, a schedule, retries with backoff
+ *   and a timeout per task; every task gets `trigger = {"type":"availableNow"}`.
+ *
+ * Each job has its own job cluster (or the shared all-purpose cluster); only bronze reads Event Hubs,
+ * so only bronze tasks carry the source's library.
+ */
+export class StreamJobs extends Construct {
+  /** Jobs by layer (`continuous`) or the single job under every layer (`availableNow`). */
+  public readonly jobs = new Map<Layer, Job>();
+  public readonly streamName: string;
+
+  public constructor(scope: Construct, id: string, props: StreamJobsProps) {
+    super(scope, id);
+    const problems = Problems.of(this);
+    const input = props.input;
+    this.streamName = input.name;
+    this.validate(problems, props);
+
+    const spec = JSON.stringify(input.spec ?? {});
+    const checkpointRoot = `${props.checkpointsUrl.replace(/\/+$/, '')}/${input.name}`;
+    const emails = [...(props.notificationEmails ?? [])];
+    props.compute.registerStream(input.partitions);
+    const tags = { ...(props.tags ?? {}), stream: input.name };
+
+    const task = (layer: LayerDefinition, clusterKey: string | undefined): JobTask => {
+      const libraries = layer.readsSource ? sourceLibraries(input.source) : [];
+      return {
+        taskKey: layer.layer,
+        jobClusterKey: clusterKey,
+        existingClusterId: clusterKey ? undefined : props.compute.existingClusterId,
+        notebookTask: {
+          notebookPath: props.notebooks.notebookPath(layer.notebook),
+          source: 'WORKSPACE',
+          baseParameters: taskParameters({
+            layer,
+            mode: props.mode,
+            spec,
+            tables: props.tables,
+            checkpointRoot,
+            secretScope: props.secretScope,
+            secretKey: input.secretName,
+          }),
+        },
+        library: libraries.length > 0 ? libraries : undefined,
+        ...(props.mode === 'availableNow'
+          ? {
+              dependsOn: layer.dependsOn.length > 0 ? layer.dependsOn.map((taskKey) => ({ taskKey })) : undefined,
+              maxRetries: props.maxRetries ?? 2,
+              minRetryIntervalMillis: props.minRetryIntervalMillis ?? 60000,
+              retryOnTimeout: true,
+              timeoutSeconds: props.taskTimeoutSeconds ?? 3600,
+            }
+          : {}),
+      };
+    };
+    const jobClusters = (key: string): JobJobCluster[] | undefined =>
+      props.compute.mode === 'job' ? [{ jobClusterKey: key, newCluster: props.compute.newCluster(input.partitions) }] : undefined;
+    const clusterKey = props.compute.mode === 'job' ? 'stream' : undefined;
+
+    if (props.mode === 'continuous') {
+      const health: JobHealth = { rules: [{ metric: 'STREAMING_BACKLOG_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 600 }] };
+      const notifications: JobEmailNotifications | undefined =
+        emails.length > 0 ? { onFailure: emails, onStreamingBacklogExceeded: emails, noAlertForSkippedRuns: true } : undefined;
+      for (const layer of LAYER_DEFINITIONS) {
+        this.jobs.set(
+          layer.layer,
+          new Job(this, `Job-${layer.layer}`, {
+            name: `${input.name}-${layer.layer}`,
+            description: `Continuous ${layer.layer} query of stream ${input.name}`,
+            maxConcurrentRuns: 1,
+            continuous: { pauseStatus: 'UNPAUSED' },
+            controlRunState: true,
+            jobCluster: jobClusters(clusterKey ?? 'stream'),
+            task: [task(layer, clusterKey)],
+            emailNotifications: notifications,
+            health,
+            tags: { ...tags, layer: layer.layer },
+          }),
+        );
+      }
+      return;
+    }
+
+    const schedule = props.schedule ?? { quartzCronExpression: '0 0 * * * ?', timezoneId: 'UTC' };
+    const job = new Job(this, 'Job', {
+      name: `${input.name}-medallion`,
+      description: `Scheduled availableNow run of stream ${input.name}: bronze, silver, then gold, anomalies and features`,
+      maxConcurrentRuns: 1,
+      schedule: { quartzCronExpression: schedule.quartzCronExpression, timezoneId: schedule.timezoneId, pauseStatus: 'UNPAUSED' },
+      jobCluster: jobClusters(clusterKey ?? 'stream'),
+      task: LAYER_DEFINITIONS.map((layer) => task(layer, clusterKey)),
+      emailNotifications: emails.length > 0 ? { onFailure: emails, onDurationWarningThresholdExceeded: emails, noAlertForSkippedRuns: true } : undefined,
+      health: { rules: [{ metric: 'RUN_DURATION_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 1800 }] },
+      tags,
+    });
+    for (const layer of LAYER_DEFINITIONS) this.jobs.set(layer.layer, job);
+  }
+
+  private validate(problems: Problems, props: StreamJobsProps): void {
+    const input = props.input;
+    const at = `streams.${input.name}`;
+    problems.matches(`${at}.name`, input.name, STREAM_NAME.pattern, STREAM_NAME.rule);
+    problems.oneOf('mode', props.mode, JOB_MODES);
+    problems.oneOf(`${at}.source`, input.source, STREAM_SOURCES);
+    problems.oneOf(`${at}.eventHubNamespaceTier`, input.eventHubNamespaceTier, EVENT_HUBS_TIERS);
+    const limits = TIER_LIMITS[input.eventHubNamespaceTier];
+    problems.integerInRange(`${at}.partitions`, input.partitions, 1, limits?.maxPartitions ?? 1024, limits ? ` for tier ${input.eventHubNamespaceTier}` : '');
+    problems.matches(`${at}.secretName`, input.secretName, NAME_RULES.keyVaultSecret.pattern, NAME_RULES.keyVaultSecret.rule);
+    problems.matches(`${at}.consumerGroup`, input.consumerGroup, NAME_RULES.consumerGroup.pattern, NAME_RULES.consumerGroup.rule);
+    if (input.eventHubNamespaceTier === 'Basic' && input.consumerGroup !== '$Default') {
+      problems.add(`${at}.consumerGroup`, input.consumerGroup, "'$Default' for tier Basic (one consumer group per event hub)");
+    }
+    const spec = input.spec as Record<string, unknown> | null | undefined;
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+      problems.add(`${at}.spec`, spec, 'a stream spec object');
+    } else if (spec.name !== undefined && spec.name !== input.name) {
+      problems.add(`${at}.spec.name`, spec.name, `'${input.name}' (the stream's name)`);
+    }
+    for (const problem of sourceCompatibilityProblems(at, {
+      source: input.source,
+      runtimeVersion: props.compute.runtimeVersion,
+      dataSecurityMode: props.compute.dataSecurityMode,
+      eventHubNamespaceTier: input.eventHubNamespaceTier,
+    })) {
+      problems.add(problem.field, problem.value, problem.allowed);
+    }
+    if (props.mode === 'availableNow' && props.schedule) {
+      problems.matches(
+        'schedule.quartzCronExpression',
+        props.schedule.quartzCronExpression,
+        QUARTZ_CRON,
+        "a Quartz cron expression of 6 or 7 fields, such as '0 0 * * * ?'",
+      );
+      problems.matches('schedule.timezoneId', props.schedule.timezoneId, /^\S+$/, "a Java time zone id such as 'UTC' or 'Europe/Amsterdam'");
+    }
+    (props.notificationEmails ?? []).forEach((email, i) => {
+      problems.matches(`notificationEmails[${i}]`, email, EMAIL, 'an email address');
+    });
+    problems.integerInRange('maxRetries', props.maxRetries, 0, 10);
+    problems.integerInRange('minRetryIntervalMillis', props.minRetryIntervalMillis, 0, 3600000);
+    problems.integerInRange('taskTimeoutSeconds', props.taskTimeoutSeconds, 60, 172800);
+    problems.integerInRange('warningThresholdSeconds', props.warningThresholdSeconds, 60, 172800);
+  }
+}

@@ -1,0 +1,156 @@
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { DatabricksProvider } from '@cdktf/provider-databricks/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Problems } from '../constructs/core/problems';
+import type { DatabricksWorkspace } from '../constructs/databricks/databricks-workspace';
+import { SecretScope } from '../constructs/databricks/secret-scope';
+import { StreamingCompute } from '../constructs/databricks/streaming-compute';
+import { UnityCatalog } from '../constructs/databricks/unity-catalog';
+import { WorkspaceNotebooks } from '../constructs/databricks/workspace-notebooks';
+import type { SecretValue } from '../constructs/keyvault/secret-value';
+import type { TableLocation } from '../jobs/job-definitions';
+import type { StreamJobInput } from '../jobs/stream-job-input';
+import { StreamJobs } from '../jobs/stream-jobs';
+import { configureBackend } from './backend';
+import type { EnvironmentConfig } from './config/environment';
+import type { PlatformStack } from './platform-stack';
+
+export interface WorkspaceStackProps {
+  readonly config: EnvironmentConfig;
+  /** The environment's platform stack: vault, lake and naming come from it by cross-stack references. */
+  readonly platform: PlatformStack;
+  /** The workspace the provider talks to (`platform.databricks`). */
+  readonly workspace: DatabricksWorkspace;
+  /**
+   * The folder of notebooks and the Python package to deploy.
+   * @default the package's `notebooks/` folder
+   */
+  readonly notebooksDir?: string;
+}
+
+/** Per stream, what only some secret scope modes need. */
+export interface AddStreamOptions {
+  /**
+   * The listen connection string, stored in the Databricks-backed scope under `secretName`
+   * (`secretScope: 'databricks'` only; a Key Vault-backed scope reads the platform's vault secret).
+   * @default undefined
+   */
+  readonly connectionString?: SecretValue;
+}
+
+/**
+ * The Databricks side of one environment, `<env>-workspace`: notebooks and package, secret scope,
+ * streaming compute, Unity Catalog objects, and each stream's jobs.
+ *
+ * A separate stack because the Databricks provider cannot authenticate against a workspace created in
+ * the same apply (databricks/terraform-provider-databricks#806). The provider authenticates with
+ * Microsoft Entra ID (Azure CLI, service principal or managed identity from the environment), never a
+ * personal access token: a Key Vault-backed secret scope cannot be created with one.
+ */
+export class WorkspaceStack extends TerraformStack {
+  public readonly config: EnvironmentConfig;
+  public readonly platform: PlatformStack;
+  public readonly workspace: DatabricksWorkspace;
+  public readonly notebooks: WorkspaceNotebooks;
+  public readonly secretScope: SecretScope;
+  public readonly compute: StreamingCompute;
+  /** Present when `config.databricks.unityCatalog` is on. */
+  public readonly unityCatalog?: UnityCatalog;
+  public readonly streams = new Map<string, StreamJobs>();
+  private readonly problems: Problems;
+
+  public constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
+    super(scope, id);
+    const { config, platform, workspace } = props;
+    this.config = config;
+    this.platform = platform;
+    this.workspace = workspace;
+    this.problems = Problems.of(this);
+    const databricks = config.databricks;
+    this.problems.oneOf('config.databricks.compute', databricks.compute, ['job', 'all-purpose']);
+    this.problems.oneOf('config.databricks.jobMode', databricks.jobMode, ['continuous', 'availableNow']);
+    this.problems.oneOf('config.databricks.secretScope', databricks.secretScope, ['keyvault', 'databricks']);
+
+    new DatabricksProvider(this, 'databricks', {
+      host: `https://${workspace.workspaceUrl}`,
+      azureWorkspaceResourceId: workspace.workspaceResourceId,
+    });
+    // For the AzureDatabricks application's role assignment on the vault.
+    new AzurermProvider(this, 'azurerm', {
+      features: [{}],
+      subscriptionId: config.subscriptionId || undefined,
+      storageUseAzuread: true,
+    });
+    configureBackend(this, id, config.backend);
+
+    this.notebooks = new WorkspaceNotebooks(this, 'Notebooks', {
+      workspacePath: `${databricks.workspaceFolder.replace(/\/+$/, '')}/${config.name}`,
+      sourceDir: props.notebooksDir,
+    });
+    this.secretScope = new SecretScope(this, 'SecretScope', {
+      name: `${config.workload}-${config.name}`,
+      backend: databricks.secretScope,
+      keyVault: databricks.secretScope === 'keyvault' ? { id: platform.keyVault.id, vaultUri: platform.keyVault.vaultUri } : undefined,
+      azureDatabricksObjectId: databricks.azureDatabricksObjectId,
+    });
+    this.compute = new StreamingCompute(this, 'Compute', {
+      runtimeVersion: databricks.runtimeVersion,
+      nodeType: databricks.nodeType,
+      workers: databricks.workers,
+      mode: databricks.compute,
+      name: `${config.workload}-${config.name}-streaming`,
+      tags: { ...platform.tags },
+    });
+    if (databricks.unityCatalog) {
+      this.unityCatalog = new UnityCatalog(this, 'UnityCatalog', {
+        catalogName: `${config.workload}_${config.name}`.replace(/-/g, '_'),
+        lake: platform.lake,
+        accessConnectorId: workspace.accessConnectorId,
+      });
+    }
+
+    new TerraformOutput(this, 'notebooks_path', { value: this.notebooks.workspacePath });
+    new TerraformOutput(this, 'secret_scope', { value: this.secretScope.name });
+  }
+
+  /** Where tables live: the catalog (Unity Catalog on) or the lake's `gold` container root. */
+  public get tables(): TableLocation {
+    return this.unityCatalog ? { catalog: this.unityCatalog.catalogName } : { lakeRoot: this.platform.lake.abfssUrl('gold') };
+  }
+
+  /** Adds the jobs of one stream (see `StreamJobs`); the same name twice is a problem. */
+  public addStream(input: StreamJobInput, options: AddStreamOptions = {}): StreamJobs {
+    const existing = this.streams.get(input.name);
+    if (existing) {
+      this.problems.add(`streams.${input.name}`, input.name, 'a stream name not added before');
+      return existing;
+    }
+    const databricks = this.config.databricks;
+    if (databricks.secretScope === 'databricks') {
+      if (options.connectionString) {
+        this.secretScope.addSecret(input.secretName, options.connectionString);
+      } else {
+        this.problems.add(
+          `streams.${input.name}.connectionString`,
+          undefined,
+          "a SecretValue (the listen rule's connection string) when config.databricks.secretScope is 'databricks'",
+        );
+      }
+    }
+    const jobs = new StreamJobs(this, `Stream-${input.name}`, {
+      input,
+      mode: databricks.jobMode,
+      compute: this.compute,
+      notebooks: this.notebooks,
+      tables: this.tables,
+      checkpointsUrl: this.platform.lake.abfssUrl('checkpoints'),
+      secretScope: this.secretScope.name,
+      schedule: { quartzCronExpression: databricks.schedule, timezoneId: databricks.scheduleTimezone },
+      notificationEmails: databricks.notificationEmails,
+      tags: { environment: this.config.name },
+    });
+    this.streams.set(input.name, jobs);
+    return jobs;
+  }
+}
