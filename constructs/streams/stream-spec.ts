@@ -1,0 +1,201 @@
+import type {
+  AnomalyDefinition,
+  FieldDefinition,
+  FieldType,
+  Severity,
+  SourceType,
+  StartingPosition,
+  StreamDefinition,
+  TemperatureUnit,
+  ThresholdOperator,
+  TriggerDefinition,
+  WindowDefinition,
+} from './stream-definition';
+
+/** The JSON document of stream spec v1 (`schema/stream-spec.v1.schema.json`), as the Python jobs read it. */
+export interface StreamSpecV1 {
+  readonly specVersion: 1;
+  readonly name: string;
+  readonly description?: string;
+  readonly schema: { readonly fields: readonly StreamSpecField[] };
+  readonly eventTimeField: string;
+  readonly eventIdField: string;
+  readonly deviceField: string;
+  readonly source: StreamSpecSource;
+  readonly watermark: string;
+  readonly standardize: readonly StreamSpecStandardization[];
+  readonly windows: readonly StreamSpecWindow[];
+  readonly aggregation: { readonly dimensions: readonly string[]; readonly measures: readonly string[] };
+  readonly anomalies: readonly StreamSpecAnomaly[];
+  readonly features?: { readonly field: string; readonly window: string };
+  readonly target: StreamSpecTarget;
+  readonly trigger: StreamSpecTrigger;
+}
+
+export interface StreamSpecField {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly required: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly allowed?: readonly string[];
+}
+
+export interface StreamSpecSource {
+  readonly type: SourceType;
+  readonly eventHubName: string;
+  readonly partitions: number;
+  readonly retentionDays: number;
+  readonly consumerGroups: { readonly bronze: string };
+  readonly startingPosition: StartingPosition;
+  readonly maxEventsPerTrigger: number;
+}
+
+export interface StreamSpecStandardization {
+  readonly field: string;
+  readonly unitField: string;
+  readonly from: TemperatureUnit;
+  readonly to: TemperatureUnit;
+}
+
+export type StreamSpecWindow =
+  | { readonly id: string; readonly type: 'tumbling'; readonly duration: string }
+  | { readonly id: string; readonly type: 'sliding'; readonly duration: string; readonly slide: string }
+  | { readonly id: string; readonly type: 'session'; readonly gap: string };
+
+export type StreamSpecAnomaly =
+  | {
+      readonly id: string;
+      readonly type: 'threshold';
+      readonly field: string;
+      readonly operator: ThresholdOperator;
+      readonly value: number;
+      readonly severity: Severity;
+    }
+  | {
+      readonly id: string;
+      readonly type: 'spike';
+      readonly field: string;
+      readonly increasePercent: number;
+      readonly within: string;
+      readonly severity: Severity;
+    }
+  | { readonly id: string; readonly type: 'missing'; readonly timeout: string; readonly severity: Severity }
+  | { readonly id: string; readonly type: 'status'; readonly field: string; readonly values: readonly string[]; readonly severity: Severity };
+
+export interface StreamSpecTarget {
+  readonly catalog: string | null;
+  readonly schemas: { readonly bronze: string; readonly silver: string; readonly gold: string };
+  readonly table: string;
+}
+
+export type StreamSpecTrigger = { readonly type: 'processingTime'; readonly interval: string } | { readonly type: 'availableNow' };
+
+/**
+ * Every default of an optional `StreamDefinition` property. `toStreamSpec` is the only code that applies them,
+ * and the `@default` docs of `StreamDefinition` describe exactly these values.
+ */
+export const STREAM_DEFAULTS = {
+  /** A field without `required` is optional (the schema's default). */
+  fieldRequired: false,
+  eventHubName: (streamName: string): string => `evh-${streamName}`,
+  consumerGroupBronze: 'cg-bronze',
+  startingPosition: 'earliest' as StartingPosition,
+  /** Events per partition per micro-batch: `maxEventsPerTrigger` defaults to partitions × this. */
+  maxEventsPerPartitionPerTrigger: 1000,
+  catalog: null,
+  schemas: { bronze: 'bronze', silver: 'silver', gold: 'gold' },
+  table: (streamName: string): string => streamName.replace(/-/g, '_'),
+  trigger: { type: 'processingTime', interval: '10 seconds' } as StreamSpecTrigger,
+} as const;
+
+/**
+ * The spec v1 document of a stream definition: defaults applied, keys in the schema's order (so the
+ * serialization is stable), no property left `undefined`. It does not validate: see `validateStreamSpec`.
+ */
+export function toStreamSpec(definition: StreamDefinition): StreamSpecV1 {
+  const d = definition;
+  const source = d.source;
+  const target = d.target ?? {};
+  return {
+    specVersion: 1,
+    name: d.name,
+    ...(d.description !== undefined ? { description: d.description } : {}),
+    schema: { fields: d.schema.fields.map(toField) },
+    eventTimeField: d.eventTimeField,
+    eventIdField: d.eventIdField,
+    deviceField: d.deviceField,
+    source: {
+      type: source.type,
+      eventHubName: source.eventHubName ?? STREAM_DEFAULTS.eventHubName(d.name),
+      partitions: source.partitions,
+      retentionDays: source.retentionDays,
+      consumerGroups: { bronze: source.consumerGroups?.bronze ?? STREAM_DEFAULTS.consumerGroupBronze },
+      startingPosition: source.startingPosition ?? STREAM_DEFAULTS.startingPosition,
+      maxEventsPerTrigger: source.maxEventsPerTrigger ?? source.partitions * STREAM_DEFAULTS.maxEventsPerPartitionPerTrigger,
+    },
+    watermark: d.watermark,
+    standardize: (d.standardize ?? []).map((s) => ({ field: s.field, unitField: s.unitField, from: s.from, to: s.to })),
+    windows: d.windows.map(toWindow),
+    aggregation: { dimensions: [...d.aggregation.dimensions], measures: [...d.aggregation.measures] },
+    anomalies: (d.anomalies ?? []).map(toAnomaly),
+    ...(d.features !== undefined ? { features: { field: d.features.field, window: d.features.window } } : {}),
+    target: {
+      catalog: target.catalog === undefined ? STREAM_DEFAULTS.catalog : target.catalog,
+      schemas: {
+        bronze: target.schemas?.bronze ?? STREAM_DEFAULTS.schemas.bronze,
+        silver: target.schemas?.silver ?? STREAM_DEFAULTS.schemas.silver,
+        gold: target.schemas?.gold ?? STREAM_DEFAULTS.schemas.gold,
+      },
+      table: target.table ?? STREAM_DEFAULTS.table(d.name),
+    },
+    trigger: toTrigger(d.trigger ?? STREAM_DEFAULTS.trigger),
+  };
+}
+
+/** The spec as one line of JSON (the job parameter). Deterministic: `toStreamSpec` fixes the key order. */
+export function serializeStreamSpec(spec: StreamSpecV1): string {
+  return JSON.stringify(spec);
+}
+
+function toField(f: FieldDefinition): StreamSpecField {
+  const base = { name: f.name, type: f.type, required: f.required ?? STREAM_DEFAULTS.fieldRequired };
+  switch (f.type) {
+    case 'double':
+    case 'long':
+    case 'integer':
+      return { ...base, ...(f.min !== undefined ? { min: f.min } : {}), ...(f.max !== undefined ? { max: f.max } : {}) };
+    case 'string':
+      return { ...base, ...(f.allowed !== undefined ? { allowed: [...f.allowed] } : {}) };
+    default:
+      return base;
+  }
+}
+
+function toWindow(w: WindowDefinition): StreamSpecWindow {
+  switch (w.type) {
+    case 'tumbling':
+      return { id: w.id, type: w.type, duration: w.duration };
+    case 'sliding':
+      return { id: w.id, type: w.type, duration: w.duration, slide: w.slide };
+    case 'session':
+      return { id: w.id, type: w.type, gap: w.gap };
+  }
+}
+
+function toAnomaly(a: AnomalyDefinition): StreamSpecAnomaly {
+  switch (a.type) {
+    case 'threshold':
+      return { id: a.id, type: a.type, field: a.field, operator: a.operator, value: a.value, severity: a.severity };
+    case 'spike':
+      return { id: a.id, type: a.type, field: a.field, increasePercent: a.increasePercent, within: a.within, severity: a.severity };
+    case 'missing':
+      return { id: a.id, type: a.type, timeout: a.timeout, severity: a.severity };
+    case 'status':
+      return { id: a.id, type: a.type, field: a.field, values: [...a.values], severity: a.severity };
+  }
+}
+
+function toTrigger(t: TriggerDefinition | StreamSpecTrigger): StreamSpecTrigger {
+  return t.type === 'processingTime' ? { type: t.type, interval: t.interval } : { type: t.type };
+}
