@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_NOTEBOOKS_DIR, WorkspaceNotebooks } from '../../constructs/databricks/workspace-notebooks';
+import { problemsOf, resourcesOf, synthJson } from '../helpers/synth';
+import { databricksTestStack, fakeNotebooksDir } from './helpers';
+
+function notebooks(sourceDir = fakeNotebooksDir(), workspacePath = '/Shared/streaming-platform/dev') {
+  const stack = databricksTestStack();
+  const construct = new WorkspaceNotebooks(stack, 'Notebooks', { workspacePath, sourceDir });
+  return { stack, construct, sourceDir };
+}
+
+describe('WorkspaceNotebooks', () => {
+  test('deploys only files with the Databricks notebook header, in name order, under the workspace folder', () => {
+    // GIVEN / WHEN
+    const { stack } = notebooks();
+    // THEN
+    const bodies = Object.values(resourcesOf(synthJson(stack), 'databricks_notebook'));
+    expect(bodies.map((body) => body.path)).toEqual(['anomalies', 'bronze', 'features', 'gold', 'silver'].map((n) => `/Shared/streaming-platform/dev/${n}`));
+  });
+
+  test('a notebook is Python, from a relative asset path, with the md5 of its content', () => {
+    // GIVEN
+    const { stack, sourceDir } = notebooks();
+    // WHEN
+    const bronze = Object.values(resourcesOf(synthJson(stack), 'databricks_notebook')).find((body) => body.path === '/Shared/streaming-platform/dev/bronze');
+    // THEN
+    const md5 = require('node:crypto')
+      .createHash('md5')
+      .update(fs.readFileSync(path.join(sourceDir, 'bronze.py')))
+      .digest('hex');
+    expect(bronze).toEqual({
+      path: '/Shared/streaming-platform/dev/bronze',
+      language: 'PYTHON',
+      md5,
+      source: expect.stringMatching(/^assets\/.+\/bronze\.py$/),
+    });
+  });
+
+  test('the package is deployed file by file beside the notebooks, keeping its layout, without caches', () => {
+    // GIVEN / WHEN
+    const { stack } = notebooks();
+    // THEN
+    const files = Object.values(resourcesOf(synthJson(stack), 'databricks_workspace_file'));
+    expect(files.map((body) => body.path)).toEqual(
+      ['__init__.py', 'spec.py', 'stream-spec.v1.schema.json', 'sub/util.py'].map((f) => `/Shared/streaming-platform/dev/medallion/${f}`),
+    );
+    expect(files.every((body) => typeof body.md5 === 'string' && /^assets\//.test(String(body.source)))).toBe(true);
+  });
+
+  test('no absolute path of this machine reaches the synthesized JSON', () => {
+    // GIVEN
+    const { stack, sourceDir } = notebooks();
+    // WHEN
+    const text = JSON.stringify(synthJson(stack));
+    // THEN
+    expect(text).not.toContain(sourceDir);
+    expect(text).not.toContain(process.cwd());
+  });
+
+  test('a changed notebook changes its md5 (so it redeploys)', () => {
+    // GIVEN
+    const dir = fakeNotebooksDir();
+    const before = Object.values(resourcesOf(synthJson(notebooks(dir).stack), 'databricks_notebook')).map((body) => body.md5);
+    // WHEN
+    fs.appendFileSync(path.join(dir, 'gold.py'), 'print("changed")\n');
+    // THEN
+    const after = Object.values(resourcesOf(synthJson(notebooks(dir).stack), 'databricks_notebook')).map((body) => body.md5);
+    expect(after.filter((md5, i) => md5 !== before[i])).toHaveLength(1);
+  });
+
+  test('notebookPath names a deployed notebook; a missing one is a problem listing what exists', () => {
+    // GIVEN
+    const { stack, construct } = notebooks(fakeNotebooksDir(['bronze']));
+    // WHEN
+    const paths = [construct.notebookPath('bronze'), construct.notebookPath('silver')];
+    // THEN
+    expect(paths).toEqual(['/Shared/streaming-platform/dev/bronze', '/Shared/streaming-platform/dev/silver']);
+    expect(problemsOf(stack)).toEqual(["[test/Notebooks] notebooks.silver = 'silver' is invalid; allowed: a notebook in the notebooks folder (found: bronze)"]);
+  });
+
+  test('a relative workspace path is refused', () => {
+    // GIVEN / WHEN
+    const { stack } = notebooks(fakeNotebooksDir(), 'Shared/streaming');
+    // THEN
+    expect(problemsOf(stack)).toEqual([
+      "[test/Notebooks] workspacePath = 'Shared/streaming' is invalid; allowed: an absolute workspace path such as '/Shared/streaming-platform/dev'",
+    ]);
+  });
+
+  test('a missing package folder is refused', () => {
+    // GIVEN
+    const dir = fakeNotebooksDir();
+    fs.rmSync(path.join(dir, 'medallion'), { recursive: true });
+    // WHEN
+    const { stack } = notebooks(dir);
+    // THEN
+    expect(problemsOf(stack)).toEqual([
+      "[test/Notebooks] packageName = 'medallion' is invalid; allowed: a package folder inside the notebooks folder ('medallion/' not found)",
+    ]);
+  });
+
+  test("defaults to the package's own notebooks folder", () => {
+    expect(DEFAULT_NOTEBOOKS_DIR).toBe(path.resolve(__dirname, '..', '..', 'notebooks'));
+  });
+});
