@@ -1,0 +1,290 @@
+import { StreamingCompute, type StreamingComputeProps } from '../../constructs/databricks/streaming-compute';
+import { LAYERS } from '../../jobs/job-definitions';
+import type { StreamJobInput } from '../../jobs/stream-job-input';
+import { StreamJobs, type StreamJobsEnvironment } from '../../jobs/stream-jobs';
+import { problemsOf, resourcesOf, synthJson } from '../helpers/synth';
+import { databricksTestStack, stream } from './helpers';
+
+const CHECKPOINTS = 'abfss://checkpoints@ststreamdev0001.dfs.core.windows.net/';
+const notebooks = { notebookPath: (name: string) => `/Shared/sp/dev/${name}` };
+
+function jobs(input: Partial<StreamJobInput> = {}, env: Partial<StreamJobsEnvironment> = {}, computeProps: Partial<StreamingComputeProps> = {}) {
+  const stack = databricksTestStack();
+  const compute = new StreamingCompute(stack, 'Compute', { runtimeVersion: '15.4.x-scala2.12', nodeType: 'Standard_D4ds_v5', workers: 1, ...computeProps });
+  const construct = new StreamJobs(stack, 'Orders', {
+    input: stream(input),
+    mode: 'availableNow',
+    compute,
+    notebooks,
+    tables: { lakeRoot: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/' },
+    checkpointsUrl: CHECKPOINTS,
+    secretScope: 'stream-dev',
+    notificationEmails: ['data-platform@example.com'],
+    ...env,
+  });
+  const bodies = () => Object.values(resourcesOf(synthJson(stack), 'databricks_job'));
+  return { stack, compute, construct, bodies };
+}
+
+type Task = { task_key: string; depends_on?: { task_key: string }[]; library?: unknown[]; notebook_task: { base_parameters: Record<string, string> } };
+
+describe('StreamJobs, availableNow', () => {
+  test('one job per stream: scheduled, one run at a time, failure and duration notifications, a run duration health rule', () => {
+    // GIVEN / WHEN
+    const { bodies } = jobs();
+    // THEN
+    const [job] = bodies();
+    expect(bodies()).toHaveLength(1);
+    expect({ ...job, task: undefined, job_cluster: undefined }).toEqual({
+      name: 'orders-medallion',
+      description: 'Scheduled availableNow run of stream orders: bronze, silver, then gold, anomalies and features',
+      max_concurrent_runs: 1,
+      schedule: { quartz_cron_expression: '0 0 * * * ?', timezone_id: 'UTC', pause_status: 'UNPAUSED' },
+      email_notifications: {
+        on_failure: ['data-platform@example.com'],
+        on_duration_warning_threshold_exceeded: ['data-platform@example.com'],
+        no_alert_for_skipped_runs: true,
+      },
+      health: { rules: [{ metric: 'RUN_DURATION_SECONDS', op: 'GREATER_THAN', value: 1800 }] },
+      tags: { stream: 'orders' },
+      task: undefined,
+      job_cluster: undefined,
+    });
+    expect(job.continuous).toBeUndefined();
+  });
+
+  test('tasks chain bronze → silver → gold, anomalies, features', () => {
+    // GIVEN / WHEN
+    const [job] = jobs().bodies();
+    // THEN
+    expect((job.task as Task[]).map((task) => [task.task_key, (task.depends_on ?? []).map((d) => d.task_key)])).toEqual([
+      ['bronze', []],
+      ['silver', ['bronze']],
+      ['gold', ['silver']],
+      ['anomalies', ['silver']],
+      ['features', ['silver']],
+    ]);
+  });
+
+  test('the bronze task: notebook, parameters with the secret and availableNow trigger, the eventhubs library, retries with backoff and a timeout', () => {
+    // GIVEN / WHEN
+    const [job] = jobs().bodies();
+    // THEN
+    expect((job.task as Task[])[0]).toEqual({
+      task_key: 'bronze',
+      job_cluster_key: 'stream',
+      notebook_task: {
+        notebook_path: '/Shared/sp/dev/bronze',
+        source: 'WORKSPACE',
+        base_parameters: {
+          spec: JSON.stringify(stream().spec),
+          lake_root: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/',
+          checkpoint_root: `${CHECKPOINTS}orders`,
+          secret_scope: 'stream-dev',
+          secret_key: 'orders-listen',
+          trigger: '{"type":"availableNow"}',
+        },
+      },
+      library: [{ maven: { coordinates: 'com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22' } }],
+      max_retries: 2,
+      min_retry_interval_millis: 60000,
+      retry_on_timeout: true,
+      timeout_seconds: 3600,
+    });
+  });
+
+  test('only bronze reads Event Hubs: the other tasks have no library and no secret key', () => {
+    // GIVEN / WHEN
+    const [job] = jobs().bodies();
+    // THEN
+    const others = (job.task as Task[]).slice(1);
+    expect(others.map((task) => [task.library, task.notebook_task.base_parameters.secret_key])).toEqual(others.map(() => [undefined, undefined]));
+  });
+
+  test('the kafka source needs no library', () => {
+    // GIVEN / WHEN
+    const [job] = jobs({ source: 'kafka' }).bodies();
+    // THEN
+    expect((job.task as Task[]).map((task) => task.library)).toEqual(LAYERS.map(() => undefined));
+  });
+
+  test('with Unity Catalog the tasks get the catalog instead of a lake root', () => {
+    // GIVEN / WHEN
+    const [job] = jobs({}, { tables: { catalog: 'stream_dev' } }).bodies();
+    // THEN
+    const parameters = (job.task as Task[])[1].notebook_task.base_parameters;
+    expect([parameters.catalog, parameters.lake_root]).toEqual(['stream_dev', undefined]);
+  });
+
+  test('the spec is serialized with its keys in the order given', () => {
+    // GIVEN
+    const spec = { specVersion: 1, name: 'orders', watermark: '10 minutes', aggregation: { z: 1, a: 2 } };
+    // WHEN
+    const [job] = jobs({ spec }).bodies();
+    // THEN
+    expect((job.task as Task[])[0].notebook_task.base_parameters.spec).toBe(
+      '{"specVersion":1,"name":"orders","watermark":"10 minutes","aggregation":{"z":1,"a":2}}',
+    );
+  });
+
+  test('a job cluster of its own: the compute spec, sized with the stream partitions', () => {
+    // GIVEN / WHEN
+    const [job] = jobs({ partitions: 16 }).bodies();
+    // THEN
+    const clusters = job.job_cluster as { job_cluster_key: string; new_cluster: { spark_conf: Record<string, string>; data_security_mode: string } }[];
+    expect(clusters.map((c) => [c.job_cluster_key, c.new_cluster.spark_conf['spark.sql.shuffle.partitions'], c.new_cluster.data_security_mode])).toEqual([
+      ['stream', '16', 'SINGLE_USER'],
+    ]);
+  });
+
+  test('all-purpose compute: tasks run on the existing cluster, and there is no job cluster', () => {
+    // GIVEN / WHEN
+    const { stack, compute, bodies } = jobs({}, {}, { mode: 'all-purpose', singleUserName: 'deployer@example.com' });
+    // THEN
+    const [job] = bodies();
+    const cluster = `\${databricks_cluster.${stack.getLogicalId(compute.cluster as never)}.id}`;
+    expect([job.job_cluster, ...(job.task as { existing_cluster_id?: string }[]).map((task) => task.existing_cluster_id)]).toEqual([
+      undefined,
+      ...LAYERS.map(() => cluster),
+    ]);
+  });
+});
+
+describe('StreamJobs, continuous', () => {
+  test('one job per layer, continuous and unpaused, restarted on redeploy, one run at a time, no schedule', () => {
+    // GIVEN / WHEN
+    const { bodies } = jobs({}, { mode: 'continuous' });
+    // THEN
+    expect(bodies().map((job) => [job.name, job.continuous, job.control_run_state, job.max_concurrent_runs, job.schedule])).toEqual(
+      [...LAYERS].sort().map((layer) => [`orders-${layer}`, { pause_status: 'UNPAUSED' }, true, 1, undefined]),
+    );
+  });
+
+  test('continuous tasks have no dependencies, retries, timeout or trigger parameter', () => {
+    // GIVEN / WHEN
+    const { bodies } = jobs({}, { mode: 'continuous' });
+    // THEN
+    const tasks = bodies().map((job) => (job.task as Record<string, unknown>[])[0]);
+    expect(tasks.map((task) => [task.depends_on, task.max_retries, task.min_retry_interval_millis, task.retry_on_timeout, task.timeout_seconds])).toEqual(
+      LAYERS.map(() => [undefined, undefined, undefined, undefined, undefined]),
+    );
+    expect(tasks.map((task) => (task.notebook_task as Task['notebook_task']).base_parameters.trigger)).toEqual(LAYERS.map(() => undefined));
+  });
+
+  test('continuous jobs warn on streaming backlog, since a run never ends', () => {
+    // GIVEN / WHEN
+    const bronze =
+      jobs({}, { mode: 'continuous' })
+        .bodies()
+        .find((job) => job.name === 'orders-bronze') ?? {};
+    // THEN
+    expect([bronze.health, bronze.email_notifications]).toEqual([
+      { rules: [{ metric: 'STREAMING_BACKLOG_SECONDS', op: 'GREATER_THAN', value: 600 }] },
+      { on_failure: ['data-platform@example.com'], on_streaming_backlog_exceeded: ['data-platform@example.com'], no_alert_for_skipped_runs: true },
+    ]);
+  });
+});
+
+describe('StreamJobs validation', () => {
+  test('a valid stream has no problems', () => {
+    expect(problemsOf(jobs().stack)).toEqual([]);
+  });
+
+  test('a stream name that is not lowercase-hyphen is refused', () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({ name: 'Orders_1', spec: { name: 'Orders_1' } });
+    // THEN
+    expect(problemsOf(stack)).toEqual([
+      "[test/Orders] streams.Orders_1.name = 'Orders_1' is invalid; allowed: 1–50 lowercase letters, digits and hyphens, starting with a letter",
+    ]);
+  });
+
+  test("a spec whose name is not the stream's is refused", () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({ spec: { name: 'payments' } });
+    // THEN
+    expect(problemsOf(stack)).toEqual(["[test/Orders] streams.orders.spec.name = 'payments' is invalid; allowed: 'orders' (the stream's name)"]);
+  });
+
+  test('a spec that is not an object is refused', () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({ spec: 'orders' as never });
+    // THEN
+    expect(problemsOf(stack)).toEqual(["[test/Orders] streams.orders.spec = 'orders' is invalid; allowed: a stream spec object"]);
+  });
+
+  test('partitions beyond the tier limit are refused', () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({ partitions: 33 });
+    // THEN
+    expect(problemsOf(stack)).toEqual(['[test/Orders] streams.orders.partitions = 33 is invalid; allowed: an integer from 1 to 32 for tier Standard']);
+  });
+
+  test('an unknown source and tier are refused', () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({ source: 'amqp' as never, eventHubNamespaceTier: 'Dedicated' as never });
+    // THEN
+    expect(problemsOf(stack)).toEqual([
+      "[test/Orders] streams.orders.source = 'amqp' is invalid; allowed: one of 'eventhubs', 'kafka'",
+      "[test/Orders] streams.orders.eventHubNamespaceTier = 'Dedicated' is invalid; allowed: one of 'Basic', 'Standard', 'Premium'",
+    ]);
+  });
+
+  test('a secret name Key Vault cannot hold is refused', () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({ secretName: 'orders_listen' });
+    // THEN
+    expect(problemsOf(stack)).toEqual(["[test/Orders] streams.orders.secretName = 'orders_listen' is invalid; allowed: 1–127 letters, digits and hyphens"]);
+  });
+
+  test('an invalid consumer group is refused; Basic allows only $Default', () => {
+    expect(problemsOf(jobs({ consumerGroup: '-bad' }).stack)).toEqual([
+      "[test/Orders] streams.orders.consumerGroup = '-bad' is invalid; allowed: 1–50 letters, digits, periods, hyphens and underscores, starting with a letter or digit ($Default is built in)",
+    ]);
+    expect(problemsOf(jobs({ eventHubNamespaceTier: 'Basic' }).stack)).toEqual([
+      "[test/Orders] streams.orders.consumerGroup = 'databricks' is invalid; allowed: '$Default' for tier Basic (one consumer group per event hub)",
+    ]);
+  });
+
+  test('eventhubs on a Scala 2.13 runtime and a shared cluster is refused, both problems at once', () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({}, {}, { runtimeVersion: '17.3.x-scala2.13', dataSecurityMode: 'USER_ISOLATION' });
+    // THEN
+    expect(problemsOf(stack)).toEqual([
+      "[test/Orders] runtimeVersion = '17.3.x-scala2.13' is invalid; allowed: a *-scala2.12 runtime at or below 16.4 for source 'eventhubs' of streams.orders (com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22 is Scala 2.12 only), such as 15.4.x-scala2.12 or 16.4.x-scala2.12; or use source 'kafka'",
+      "[test/Orders] dataSecurityMode = 'USER_ISOLATION' is invalid; allowed: 'SINGLE_USER' for source 'eventhubs' of streams.orders (standard access mode forbids EventHubsUtils.encrypt); or use source 'kafka'",
+    ]);
+  });
+
+  test('kafka on a Basic namespace is refused', () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({ source: 'kafka', eventHubNamespaceTier: 'Basic', consumerGroup: '$Default' });
+    // THEN
+    expect(problemsOf(stack)).toEqual([
+      "[test/Orders] streams.orders.eventHubNamespaceTier = 'Basic' is invalid; allowed: 'Standard' or 'Premium' for source 'kafka' (Basic has no Kafka endpoint); or use source 'eventhubs'",
+    ]);
+  });
+
+  test('a malformed schedule, time zone and email are refused', () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({}, { schedule: { quartzCronExpression: '0 * *', timezoneId: 'Central European' }, notificationEmails: ['ops'] });
+    // THEN
+    expect(problemsOf(stack)).toEqual([
+      "[test/Orders] schedule.quartzCronExpression = '0 * *' is invalid; allowed: a Quartz cron expression of 6 or 7 fields, such as '0 0 * * * ?'",
+      "[test/Orders] schedule.timezoneId = 'Central European' is invalid; allowed: a Java time zone id such as 'UTC' or 'Europe/Amsterdam'",
+      "[test/Orders] notificationEmails[0] = 'ops' is invalid; allowed: an email address",
+    ]);
+  });
+
+  test('retry and timeout settings out of range are refused', () => {
+    // GIVEN / WHEN
+    const { stack } = jobs({}, { maxRetries: 11, minRetryIntervalMillis: -1, taskTimeoutSeconds: 10, warningThresholdSeconds: 0 });
+    // THEN
+    expect(problemsOf(stack)).toEqual([
+      '[test/Orders] maxRetries = 11 is invalid; allowed: an integer from 0 to 10',
+      '[test/Orders] minRetryIntervalMillis = -1 is invalid; allowed: an integer from 0 to 3600000',
+      '[test/Orders] taskTimeoutSeconds = 10 is invalid; allowed: an integer from 60 to 172800',
+      '[test/Orders] warningThresholdSeconds = 0 is invalid; allowed: an integer from 60 to 172800',
+    ]);
+  });
+});
