@@ -59,7 +59,9 @@ describe('DatabricksWorkspace', () => {
       construct.accessConnectorId,
       construct.accessConnectorPrincipalId,
     ];
-    exposed.forEach((value, i) => new TerraformOutput(stack, `exposed${i}`, { value }));
+    exposed.forEach((value, i) => {
+      new TerraformOutput(stack, `exposed${i}`, { value });
+    });
     // THEN
     const connector = `azurerm_databricks_access_connector.${stack.getLogicalId(construct.accessConnector)}`;
     const outputs = synthJson(stack).output ?? {};

@@ -46,7 +46,7 @@ describe('SecretScope', () => {
     // GIVEN / WHEN
     const { stack } = scope();
     // THEN
-    const json = synthJson(stack) as { variable?: Record<string, unknown> };
+    const json = synthJson(stack) as ReturnType<typeof synthJson> & { variable?: Record<string, unknown> };
     expect(json.variable?.[AZURE_DATABRICKS_OBJECT_ID_VARIABLE]).toEqual({
       type: 'string',
       description:
@@ -81,7 +81,7 @@ describe('SecretScope', () => {
     expect(onlyResource(json, 'databricks_secret')).toEqual({
       scope: refOf(construct.resource, 'name'),
       key: 'orders-listen',
-      string_value: '${var.connection}',
+      string_value: `\${var.connection}`,
     });
     expect(problemsOf(stack)).toEqual([]);
   });
