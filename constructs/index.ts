@@ -11,4 +11,6 @@ export * from './keyvault/key-vault';
 export * from './keyvault/secret-value';
 export * from './network/private-endpoint';
 export * from './network/private-network';
+export * from './patterns/medallion-pipeline';
 export * from './storage/lake-storage';
+export * from './streams';

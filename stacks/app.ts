@@ -1,15 +1,38 @@
 import { App } from 'cdktf';
+import { MedallionPipeline } from '../constructs/patterns/medallion-pipeline';
+import type { StreamDefinition } from '../constructs/streams/stream-definition';
 import type { EnvironmentConfig } from './config/environment';
 import { PlatformStack } from './platform-stack';
+import { EXAMPLE_STREAMS } from './streams';
+import { WorkspaceStack } from './workspace-stack';
 
 export interface EnvironmentStacks {
   readonly platform: PlatformStack;
+  readonly workspace: WorkspaceStack;
+  readonly pipelines: MedallionPipeline[];
 }
 
-/** Adds the stacks of one environment to an app: `<env>-platform` (Azure). */
-export function addEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
+/**
+ * Adds the two stacks of one environment to an app, `<env>-platform` (Azure) and `<env>-workspace`
+ * (Databricks, which depends on the platform stack through cross-stack references, so cdktf deploys
+ * the platform first), and one medallion pipeline per stream.
+ */
+export function addEnvironment(app: App, config: EnvironmentConfig, streams: readonly StreamDefinition[] = EXAMPLE_STREAMS): EnvironmentStacks {
   const platform = new PlatformStack(app, `${config.name}-platform`, { config });
-  return { platform };
+  const workspace = new WorkspaceStack(app, `${config.name}-workspace`, { config, platform, workspace: platform.databricks });
+  const capture = config.eventHubs.capture;
+  const pipelines = streams.map(
+    (definition) =>
+      new MedallionPipeline(platform, `Stream-${definition.name}`, {
+        definition,
+        namespace: platform.namespace,
+        keyVault: platform.keyVault,
+        lake: platform.lake,
+        capture: capture.enabled ? { intervalSeconds: capture.intervalSeconds, sizeLimitBytes: capture.sizeLimitBytes } : false,
+        jobs: workspace,
+      }),
+  );
+  return { platform, workspace, pipelines };
 }
 
 /** The default app: every environment, from the given configurations. */

@@ -5,12 +5,13 @@ import { Notebook } from '@cdktf/provider-databricks/lib/notebook';
 import { WorkspaceFile } from '@cdktf/provider-databricks/lib/workspace-file';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { packageRoot } from '../core/package-root';
 import { Problems } from '../core/problems';
 
 /** The first line that marks a `.py` file as a Databricks notebook in source format. */
 export const NOTEBOOK_HEADER = '# Databricks notebook source';
 /** The package's own `notebooks/` folder. */
-export const DEFAULT_NOTEBOOKS_DIR = path.resolve(__dirname, '..', '..', 'notebooks');
+export const DEFAULT_NOTEBOOKS_DIR = path.join(packageRoot(), 'notebooks');
 /** Files of the Python package deployed as workspace files: modules, and the JSON Schema `spec.py` loads beside itself. */
 const PACKAGE_FILE = /\.(py|json)$/;
 

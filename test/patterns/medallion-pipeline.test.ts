@@ -1,0 +1,78 @@
+import { Testing } from 'cdktf';
+import { toStreamSpec } from '../../constructs/streams/stream-spec';
+import { addEnvironment } from '../../stacks/app';
+import { DEFAULT_ENVIRONMENTS } from '../../stacks/config/defaults';
+import { iotTelemetry } from '../../stacks/streams/iot-telemetry';
+import { weather } from '../../stacks/streams/weather';
+import { problemsOf, refOf, resourcesOf, type TerraformJson } from '../helpers/synth';
+
+function environment(name: 'dev' | 'staging' | 'prod', streams = [iotTelemetry]) {
+  const app = Testing.app();
+  const stacks = addEnvironment(app, DEFAULT_ENVIRONMENTS[name], streams);
+  const platformJson: TerraformJson = JSON.parse(Testing.synth(stacks.platform, false));
+  const workspaceJson: TerraformJson = JSON.parse(Testing.synth(stacks.workspace, false));
+  return { app, ...stacks, platformJson, workspaceJson };
+}
+
+describe('MedallionPipeline', () => {
+  test('one statement wires event hub, consumer group, listen rule, Key Vault secret and jobs of one stream', () => {
+    // GIVEN the dev environment with the IoT stream
+    const { app, pipelines, platformJson } = environment('dev');
+    const [pipeline] = pipelines;
+    // THEN the event hub has the stream's partitions and retention
+    expect(Object.values(resourcesOf(platformJson, 'azurerm_eventhub'))).toEqual([
+      { name: 'evh-iot-telemetry', namespace_id: refOf(pipeline.eventHub.namespace.resource, 'id'), partition_count: 4, message_retention: 1 },
+    ]);
+    // AND the rule is listen-only, and the secret references the rule's connection string
+    expect(Object.values(resourcesOf(platformJson, 'azurerm_eventhub_authorization_rule'))).toEqual([
+      expect.objectContaining({ name: 'iot-telemetry-bronze-listen', listen: true, send: false, manage: false }),
+    ]);
+    const [secret] = Object.values(resourcesOf(platformJson, 'azurerm_key_vault_secret'));
+    expect(secret.name).toBe('evh-iot-telemetry-listen');
+    expect(secret.value).toBe(refOf(pipeline.listenRule, 'primary_connection_string'));
+    // AND the consumer group is the one the bronze job reads with
+    expect(pipeline.bronzeConsumerGroup?.nameInput).toBe('cg-bronze');
+    expect(problemsOf(app)).toEqual([]);
+  });
+
+  test('every job carries the stream spec; the bronze job reads the consumer group and secret created above', () => {
+    const { workspaceJson } = environment('dev');
+    const jobs = Object.values(resourcesOf(workspaceJson, 'databricks_job'));
+    expect(jobs.length).toBeGreaterThan(0);
+    const spec = JSON.stringify(toStreamSpec(iotTelemetry));
+    const tasks = jobs.flatMap((job) => job.task as Array<{ task_key: string; notebook_task: { base_parameters: Record<string, string> } }>);
+    for (const task of tasks) expect(task.notebook_task.base_parameters.spec).toBe(spec);
+    const bronze = tasks.filter((task) => task.task_key.includes('bronze'));
+    expect(bronze).toHaveLength(1);
+    expect(bronze[0].notebook_task.base_parameters.secret_key).toBe('evh-iot-telemetry-listen');
+    expect(JSON.parse(bronze[0].notebook_task.base_parameters.spec).source.consumerGroups.bronze).toBe('cg-bronze');
+  });
+
+  test('capture follows the environment: off in dev, to the lake in staging', () => {
+    expect(Object.values(resourcesOf(environment('dev').platformJson, 'azurerm_eventhub'))[0].capture_description).toBeUndefined();
+    const staging = environment('staging');
+    const hub = Object.values(resourcesOf(staging.platformJson, 'azurerm_eventhub'))[0];
+    expect(hub.capture_description).toMatchObject({
+      enabled: true,
+      encoding: 'Avro',
+      destination: { blob_container_name: 'capture', storage_account_id: refOf(staging.platform.lake.account, 'id') },
+    });
+  });
+
+  test('a stream reading with $Default creates no consumer group', () => {
+    const { platformJson } = environment('dev', [weather]);
+    expect(resourcesOf(platformJson, 'azurerm_eventhub_consumer_group')).toEqual({});
+  });
+
+  test('an invalid definition is reported with its spec paths, together with the tier limits it breaks', () => {
+    const broken = { ...iotTelemetry, name: 'Bad_Name', source: { ...iotTelemetry.source, partitions: 64 } };
+    const { app } = environment('dev', [broken]);
+    const problems = problemsOf(app);
+    expect(problems).toEqual([
+      '[dev-platform/EventHubs/EventHub-Bad_Name] partitions = 64 is invalid; allowed: an integer from 1 to 32 for tier Standard',
+      "[dev-platform/Stream-Bad_Name] definition $.name = 'Bad_Name' is invalid: invalid format; allowed: a lowercase letter, then up to 49 lowercase letters, digits or hyphens",
+      "[dev-workspace/Stream-Bad_Name] streams.Bad_Name.name = 'Bad_Name' is invalid; allowed: 1–50 lowercase letters, digits and hyphens, starting with a letter",
+      '[dev-workspace/Stream-Bad_Name] streams.Bad_Name.partitions = 64 is invalid; allowed: an integer from 1 to 32 for tier Standard',
+    ]);
+  });
+});
