@@ -84,7 +84,7 @@ describe('synthesizeApp', () => {
       "[prod-workspace/SecretScope] name = 'Bad Name-prod' is invalid; allowed: 1–128 letters, digits, dashes, underscores, @ and periods",
       "[prod-workspace/UnityCatalog] catalogName = 'Bad Name_prod' is invalid; allowed: 1–255 lowercase letters, digits and underscores, starting with a letter",
     ]);
-    expect((error as ConfigurationError).message).toMatch(/^Invalid configuration \(8 problems\):\n {2}\[config\] environments\.prod\.unknown/);
+    expect((error as ConfigurationError).message).toMatch(/^Invalid configuration \(18 problems\):\n {2}\[config\] environments\.prod\.unknown/);
     expect(fs.readdirSync(root)).toEqual([]);
   });
 });
