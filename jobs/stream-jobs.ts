@@ -75,7 +75,8 @@ export class StreamJobs extends Construct {
     this.validate(problems, props);
 
     const spec = JSON.stringify(input.spec ?? {});
-    const checkpointRoot = `${props.checkpointsUrl.replace(/\/+$/, '')}/${input.name}`;
+    // The jobs add `<stream>/<query>` themselves (medallion/tables.py), one checkpoint per query.
+    const checkpointRoot = props.checkpointsUrl;
     const emails = [...(props.notificationEmails ?? [])];
     props.compute.registerStream(input.partitions);
     const tags = { ...(props.tags ?? {}), stream: input.name };

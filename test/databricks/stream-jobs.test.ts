@@ -79,7 +79,7 @@ describe('StreamJobs, availableNow', () => {
         base_parameters: {
           spec: JSON.stringify(stream().spec),
           lake_root: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/',
-          checkpoint_root: `${CHECKPOINTS}orders`,
+          checkpoint_root: CHECKPOINTS,
           secret_scope: 'stream-dev',
           secret_key: 'orders-listen',
           trigger: '{"type":"availableNow"}',
