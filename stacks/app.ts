@@ -20,19 +20,28 @@ export interface EnvironmentStacks {
 export function addEnvironment(app: App, config: EnvironmentConfig, streams: readonly StreamDefinition[] = EXAMPLE_STREAMS): EnvironmentStacks {
   const platform = new PlatformStack(app, `${config.name}-platform`, { config });
   const workspace = new WorkspaceStack(app, `${config.name}-workspace`, { config, platform, workspace: platform.databricks });
-  const capture = config.eventHubs.capture;
-  const pipelines = streams.map(
-    (definition) =>
-      new MedallionPipeline(platform, `Stream-${definition.name}`, {
-        definition,
-        namespace: platform.namespace,
-        keyVault: platform.keyVault,
-        lake: platform.lake,
-        capture: capture.enabled ? { intervalSeconds: capture.intervalSeconds, sizeLimitBytes: capture.sizeLimitBytes } : false,
-        jobs: workspace,
-      }),
-  );
-  return { platform, workspace, pipelines };
+  const stacks: EnvironmentStacks = { platform, workspace, pipelines: [] };
+  for (const definition of streams) addStream(stacks, definition);
+  return stacks;
+}
+
+/**
+ * Adds one stream to an environment: its event hub, listen rule and secret in the platform stack, its
+ * jobs in the workspace stack, capture as the environment configures it.
+ */
+export function addStream(stacks: EnvironmentStacks, definition: StreamDefinition): MedallionPipeline {
+  const { platform, workspace } = stacks;
+  const capture = platform.config.eventHubs.capture;
+  const pipeline = new MedallionPipeline(platform, `Stream-${definition.name}`, {
+    definition,
+    namespace: platform.namespace,
+    keyVault: platform.keyVault,
+    lake: platform.lake,
+    capture: capture.enabled ? { intervalSeconds: capture.intervalSeconds, sizeLimitBytes: capture.sizeLimitBytes } : false,
+    jobs: workspace,
+  });
+  stacks.pipelines.push(pipeline);
+  return pipeline;
 }
 
 /** The default app: every environment, from the given configurations. */

@@ -5,10 +5,10 @@ import { Construct } from 'constructs';
 import type { StreamJobs } from '../../jobs/stream-jobs';
 import { Problems } from '../core/problems';
 import type { CaptureOptions, EventHub } from '../eventhubs/event-hub';
-import type { EventHubNamespace } from '../eventhubs/eventhub-namespace';
-import type { KeyVault } from '../keyvault/key-vault';
+import { EventHubNamespace, type EventHubNamespaceProps } from '../eventhubs/eventhub-namespace';
+import { KeyVault, type KeyVaultProps } from '../keyvault/key-vault';
 import { SecretValue } from '../keyvault/secret-value';
-import type { LakeStorage } from '../storage/lake-storage';
+import { LakeStorage, type LakeStorageProps } from '../storage/lake-storage';
 import type { StreamDefinition } from '../streams/stream-definition';
 import { type StreamSpecV1, toStreamSpec } from '../streams/stream-spec';
 import { validateStreamSpec } from '../streams/validate-stream-spec';
@@ -29,15 +29,22 @@ export interface StreamJobTarget {
   ): StreamJobs;
 }
 
-export interface MedallionPipelineProps {
+/** An existing resource, or the props of a new one: exactly one of the two (AWS Solutions Constructs style). */
+export type ExistingOrNew<K extends string, T, P> =
+  | ({ readonly [k in K]: T } & { readonly [k in `${K}Props`]?: never })
+  | ({ readonly [k in K]?: never } & { readonly [k in `${K}Props`]: P });
+
+export type MedallionPipelineProps = MedallionPipelineOptions &
+  /** The namespace the stream's event hub is created in. */
+  ExistingOrNew<'namespace', EventHubNamespace, EventHubNamespaceProps> &
+  /** The vault that holds the bronze query's listen connection string. */
+  ExistingOrNew<'keyVault', KeyVault, KeyVaultProps> &
+  /** The lake Capture writes to. */
+  ExistingOrNew<'lake', LakeStorage, LakeStorageProps>;
+
+export interface MedallionPipelineOptions {
   /** The stream: schema, windows, rules, targets. Validated like the Python jobs validate it. */
   readonly definition: StreamDefinition;
-  /** The namespace the stream's event hub is created in. */
-  readonly namespace: EventHubNamespace;
-  /** The vault that holds the bronze query's listen connection string. */
-  readonly keyVault: KeyVault;
-  /** The lake Capture writes to. */
-  readonly lake: LakeStorage;
   /**
    * Capture of raw events to the lake's `capture` container (Avro); `false` turns it off.
    * @default false
@@ -58,6 +65,9 @@ export interface MedallionPipelineProps {
 export class MedallionPipeline extends Construct {
   /** The stream spec (v1) passed to every job. */
   public readonly spec: StreamSpecV1;
+  public readonly namespace: EventHubNamespace;
+  public readonly keyVault: KeyVault;
+  public readonly lake: LakeStorage;
   public readonly eventHub: EventHub;
   /** The consumer group the bronze job reads with; undefined when it is the built-in `$Default`. */
   public readonly bronzeConsumerGroup?: EventhubConsumerGroup;
@@ -74,19 +84,23 @@ export class MedallionPipeline extends Construct {
     this.spec = toStreamSpec(props.definition);
     for (const problem of validateStreamSpec(this.spec)) problems.addConflict(`definition ${problem.message}`);
 
+    this.namespace = existingOrNew(problems, 'namespace', props.namespace, props.namespaceProps, (p) => new EventHubNamespace(this, 'Namespace', p));
+    this.keyVault = existingOrNew(problems, 'keyVault', props.keyVault, props.keyVaultProps, (p) => new KeyVault(this, 'KeyVault', p));
+    this.lake = existingOrNew(problems, 'lake', props.lake, props.lakeProps, (p) => new LakeStorage(this, 'Lake', p));
+
     const { name, source } = this.spec;
-    this.eventHub = props.namespace.addEventHub(`EventHub-${name}`, {
+    this.eventHub = this.namespace.addEventHub(`EventHub-${name}`, {
       name: source.eventHubName,
       partitions: source.partitions,
       retentionDays: source.retentionDays,
-      capture: props.capture ? { ...props.capture, destination: props.lake.captureDestination() } : undefined,
+      capture: props.capture ? { ...props.capture, destination: this.lake.captureDestination() } : undefined,
     });
     const bronzeGroup = source.consumerGroups.bronze;
     this.bronzeConsumerGroup = bronzeGroup === '$Default' ? undefined : this.eventHub.addConsumerGroup(bronzeGroup);
     this.listenRule = this.eventHub.addAuthorizationRule(`${name}-bronze-listen`, 'listen');
     const secretName = `${source.eventHubName}-listen`;
     const connectionString = SecretValue.fromAttribute(this.listenRule, 'primary_connection_string');
-    this.connectionStringSecret = props.keyVault.addSecret({ name: secretName, value: connectionString, contentType: 'Event Hubs connection string (listen)' });
+    this.connectionStringSecret = this.keyVault.addSecret({ name: secretName, value: connectionString, contentType: 'Event Hubs connection string (listen)' });
 
     this.jobs = props.jobs?.addStream(
       {
@@ -94,11 +108,28 @@ export class MedallionPipeline extends Construct {
         spec: this.spec,
         source: source.type,
         partitions: source.partitions,
-        eventHubNamespaceTier: props.namespace.tier,
+        eventHubNamespaceTier: this.namespace.tier,
         secretName,
         consumerGroup: source.consumerGroups.bronze,
       },
       { connectionString },
     );
   }
+}
+
+/**
+ * The existing resource, or a new one from its props. Both or neither is a problem; the types already
+ * forbid it, the check is for callers from JavaScript. With neither, a placeholder built from empty props
+ * keeps the tree complete so every other problem is still reported.
+ */
+function existingOrNew<T, P>(problems: Problems, field: string, existing: T | undefined, props: P | undefined, create: (props: P) => T): T {
+  if (existing !== undefined && props !== undefined) {
+    problems.add(`${field}Props`, '<props>', `undefined when ${field} is given (pass an existing ${field} or the props of a new one, not both)`);
+  }
+  if (existing !== undefined) return existing;
+  if (props === undefined) {
+    problems.add(field, undefined, `an existing ${field}, or ${field}Props to create one`);
+    return create({} as P);
+  }
+  return create(props);
 }

@@ -1,10 +1,12 @@
 import { Testing } from 'cdktf';
+import { EventHubNamespace } from '../../constructs/eventhubs/eventhub-namespace';
+import { MedallionPipeline } from '../../constructs/patterns/medallion-pipeline';
 import { toStreamSpec } from '../../constructs/streams/stream-spec';
 import { addEnvironment } from '../../stacks/app';
 import { DEFAULT_ENVIRONMENTS } from '../../stacks/config/defaults';
 import { iotTelemetry } from '../../stacks/streams/iot-telemetry';
 import { weather } from '../../stacks/streams/weather';
-import { problemsOf, refOf, resourcesOf, type TerraformJson } from '../helpers/synth';
+import { problemsOf, refOf, resourcesOf, synthJson, type TerraformJson, testStack } from '../helpers/synth';
 
 function environment(name: 'dev' | 'staging' | 'prod', streams = [iotTelemetry]) {
   const app = Testing.app();
@@ -73,6 +75,36 @@ describe('MedallionPipeline', () => {
       "[dev-platform/Stream-Bad_Name] definition $.name = 'Bad_Name' is invalid: invalid format; allowed: a lowercase letter, then up to 49 lowercase letters, digits or hyphens",
       "[dev-workspace/Stream-Bad_Name] streams.Bad_Name.name = 'Bad_Name' is invalid; allowed: 1–50 lowercase letters, digits and hyphens, starting with a letter",
       '[dev-workspace/Stream-Bad_Name] streams.Bad_Name.partitions = 64 is invalid; allowed: an integer from 1 to 32 for tier Standard',
+    ]);
+  });
+});
+
+describe('MedallionPipeline existing or new resources', () => {
+  function standalone(props: Record<string, unknown>) {
+    const stack = testStack();
+    new MedallionPipeline(stack, 'Orders', { definition: iotTelemetry, ...props } as never);
+    return stack;
+  }
+  const namespaceProps = { name: 'evhns-orders-dev-weu-0001', resourceGroupName: 'rg', location: 'westeurope' };
+  const keyVaultProps = { name: 'kv-orders-dev-0001', resourceGroupName: 'rg', location: 'westeurope', tenantId: 'tenant-id' };
+  const lakeProps = { name: 'stordersdev0001', resourceGroupName: 'rg', location: 'westeurope' };
+
+  test('creates the namespace, vault and lake from props when none is passed in', () => {
+    const stack = standalone({ namespaceProps, keyVaultProps, lakeProps });
+    const json = synthJson(stack);
+    expect(Object.values(resourcesOf(json, 'azurerm_eventhub_namespace')).map((n) => n.name)).toEqual(['evhns-orders-dev-weu-0001']);
+    expect(Object.values(resourcesOf(json, 'azurerm_key_vault')).map((n) => n.name)).toEqual(['kv-orders-dev-0001']);
+    expect(Object.values(resourcesOf(json, 'azurerm_storage_account')).map((n) => n.name)).toEqual(['stordersdev0001']);
+    expect(problemsOf(stack)).toEqual([]);
+  });
+
+  test('both an existing namespace and namespace props, or neither vault nor vault props, are reported', () => {
+    const stack = testStack();
+    const namespace = new EventHubNamespace(stack, 'Shared', namespaceProps);
+    new MedallionPipeline(stack, 'Orders', { definition: iotTelemetry, namespace, namespaceProps, lakeProps } as never);
+    expect(problemsOf(stack)).toEqual([
+      "[test/Orders] namespaceProps = '<props>' is invalid; allowed: undefined when namespace is given (pass an existing namespace or the props of a new one, not both)",
+      '[test/Orders] keyVault = undefined is invalid; allowed: an existing keyVault, or keyVaultProps to create one',
     ]);
   });
 });

@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** The README's "add a stream" snippet, exactly as published. */
+function readmeSnippet(): string {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const match = /<!-- snippet: add-a-stream[^>]*-->\s*```ts\n([\s\S]*?)```\s*<!-- end snippet -->/.exec(readme);
+  if (!match) throw new Error('README.md has no add-a-stream snippet');
+  return match[1];
+}
+
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe('the published package', () => {
+  // Packing builds dist/, and installing pulls the dependencies from npm's cache: minutes, not seconds.
+  jest.setTimeout(600_000);
+
+  test('the README snippet is at most 15 lines', () => {
+    expect(readmeSnippet().trimEnd().split('\n').length).toBeLessThanOrEqual(15);
+  });
+
+  test("the README's snippet compiles and synthesizes against the packed package in a scratch project", () => {
+    // GIVEN the package packed as it would be published, installed into an empty project
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'packed-package-'));
+    const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], root).trim().split('\n').pop() as string;
+    fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true }));
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(scratch, tarball)], scratch);
+    fs.writeFileSync(path.join(scratch, 'main.ts'), readmeSnippet());
+
+    // WHEN it is type-checked strictly, compiled and run
+    run(
+      path.join(root, 'node_modules', '.bin', 'tsc'),
+      [
+        '--strict',
+        '--target',
+        'es2022',
+        '--module',
+        'commonjs',
+        '--moduleResolution',
+        'node',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--typeRoots',
+        path.join(root, 'node_modules', '@types'),
+        'main.ts',
+      ],
+      scratch,
+    );
+    run(process.execPath, ['main.js'], scratch);
+
+    // THEN the stream's event hub, secret and jobs are in the synthesized stacks
+    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(scratch, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    const platform = read('dev-platform');
+    const workspace = read('dev-workspace');
+    expect(Object.values(platform.resource.azurerm_eventhub).map((hub) => (hub as { name: string }).name)).toEqual(['evh-orders']);
+    expect(Object.values(platform.resource.azurerm_key_vault_secret).map((secret) => (secret as { name: string }).name)).toEqual(['evh-orders-listen']);
+    const jobNames = Object.values(workspace.resource.databricks_job).map((job) => (job as { name: string }).name);
+    expect(jobNames.length).toBeGreaterThan(0);
+    for (const name of jobNames) expect(name).toMatch(/^orders/);
+    // AND the notebooks shipped in the package are the ones deployed
+    expect(Object.keys(workspace.resource.databricks_notebook).length).toBe(5);
+  });
+});
