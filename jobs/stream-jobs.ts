@@ -61,6 +61,12 @@ export interface StreamJobsProps extends StreamJobsEnvironment {
  *
  * Each job has its own job cluster (or the shared all-purpose cluster); only bronze reads Event Hubs,
  * so only bronze tasks carry the source's library.
+ *
+ * @example
+ * new StreamJobs(this, 'Stream-orders', {
+ *   input, mode: 'continuous', compute, notebooks, tables: { catalog: 'stream_prod' },
+ *   checkpointsUrl: lake.abfssUrl('checkpoints'), secretScope: 'stream-prod',
+ * });
  */
 export class StreamJobs extends Construct {
   /** Jobs by layer (`continuous`) or the single job under every layer (`availableNow`). */

@@ -74,6 +74,12 @@ const VNET_FIELDS: readonly (keyof VnetInjectionOptions)[] = [
  *
  * It lives in the platform stack; the workspace stack configures its Databricks provider from
  * `workspaceUrl` and `workspaceResourceId` through cross-stack references.
+ *
+ * @example
+ * const databricks = new DatabricksWorkspace(this, 'Databricks', {
+ *   naming, resourceGroupName: 'rg-stream-prd-weu', location: 'westeurope',
+ * });
+ * databricks.grantLakeAccess(lake);
  */
 export class DatabricksWorkspace extends Construct {
   /** The underlying workspace (escape hatch). */

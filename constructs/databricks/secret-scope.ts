@@ -55,6 +55,11 @@ export interface SecretScopeProps {
  *   databricks/terraform-provider-databricks#1206) and creates the scope after the grant.
  *
  * The role assignment is created in the stack of this construct, which therefore needs an azurerm provider.
+ *
+ * @example
+ * new SecretScope(this, 'SecretScope', {
+ *   name: 'stream-prod', keyVault: { id: vault.id, vaultUri: vault.vaultUri }, azureDatabricksObjectId: databricksSpObjectId,
+ * });
  */
 export class SecretScope extends Construct {
   /** The underlying scope (escape hatch). */

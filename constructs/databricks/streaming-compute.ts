@@ -134,6 +134,12 @@ export interface StreamingComputeProps {
  * Compute for the streaming jobs: a cluster policy that pins runtime, node types, a fixed size, the
  * access mode, RocksDB state and tags; job cluster specs built under it; and, as an option, one
  * all-purpose dedicated cluster.
+ *
+ * @example
+ * const compute = new StreamingCompute(this, 'Compute', {
+ *   runtimeVersion: '15.4.x-scala2.12', nodeType: 'Standard_D4ds_v5', workers: 2,
+ * });
+ * const cluster = compute.newCluster(8);
  */
 export class StreamingCompute extends Construct {
   /** The cluster policy every streaming cluster is created under (escape hatch). */

@@ -35,6 +35,11 @@ export interface UnityCatalogProps {
  * gold schemas each rooted in its own container.
  *
  * The workspace must already be attached to a metastore (an account-level step).
+ *
+ * @example
+ * new UnityCatalog(this, 'UnityCatalog', {
+ *   catalogName: 'stream_prod', lake, accessConnectorId: databricks.accessConnectorId,
+ * });
  */
 export class UnityCatalog extends Construct {
   /** The catalog (escape hatch). */

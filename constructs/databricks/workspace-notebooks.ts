@@ -37,6 +37,10 @@ export interface WorkspaceNotebooksProps {
  * Sources are copied as Terraform assets, so the synthesized JSON holds only paths relative to the
  * stack's folder (never this machine's), and `md5` of the content makes a changed file redeploy.
  * Files are sorted so that synth is deterministic.
+ *
+ * @example
+ * const notebooks = new WorkspaceNotebooks(this, 'Notebooks', { workspacePath: '/Shared/streaming-platform/prod' });
+ * notebooks.notebookPath('bronze');
  */
 export class WorkspaceNotebooks extends Construct {
   public readonly workspacePath: string;

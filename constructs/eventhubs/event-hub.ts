@@ -60,6 +60,13 @@ export interface EventHubProps extends EventHubOptions {
 /**
  * An event hub in a namespace, with consumer groups, least-privilege SAS rules and Capture,
  * each checked against the namespace's tier.
+ *
+ * @example
+ * const hub = namespace.addEventHub('Telemetry', {
+ *   name: 'evh-telemetry', partitions: 8, retentionDays: 7, consumerGroups: ['cg-bronze'],
+ *   capture: { destination: lake.captureDestination(), intervalSeconds: 300 },
+ * });
+ * const rule = hub.addAuthorizationRule('bronze-listen', 'listen');
  */
 export class EventHub extends Construct {
   /** The underlying resource (escape hatch). */

@@ -73,6 +73,14 @@ const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/(3[
 /**
  * An Event Hubs namespace with TLS 1.2, a system-assigned identity and network rules, and the
  * limits of its tier enforced on every event hub added to it.
+ *
+ * @example
+ * const namespace = new EventHubNamespace(this, 'EventHubs', {
+ *   name: naming.eventHubNamespace(), resourceGroupName: 'rg-stream-prd-weu', location: 'westeurope',
+ *   tier: 'Standard', capacity: 2, autoInflateMaxThroughputUnits: 8,
+ *   network: { publicNetworkAccess: true, allowedIpRanges: ['203.0.113.0/24'] },
+ * });
+ * namespace.addSchemaGroup('telemetry');
  */
 export class EventHubNamespace extends Construct {
   /** The underlying resource (escape hatch: `addOverride`). */

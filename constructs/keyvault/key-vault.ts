@@ -50,6 +50,12 @@ export interface SecretOptions {
 /**
  * A Key Vault with RBAC authorization, purge protection, soft delete and a network ACL that denies by
  * default; secrets are added only from references (`SecretValue`).
+ *
+ * @example
+ * const vault = new KeyVault(this, 'KeyVault', {
+ *   name: naming.keyVault(), resourceGroupName: 'rg-stream-prd-weu', location: 'westeurope', tenantId: client.tenantId,
+ * });
+ * vault.addSecret({ name: 'evh-telemetry-listen', value: SecretValue.fromAttribute(rule, 'primary_connection_string') });
  */
 export class KeyVault extends Construct {
   /** The underlying vault (escape hatch). */

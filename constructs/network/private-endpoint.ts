@@ -26,7 +26,15 @@ export interface PrivateEndpointTarget {
   readonly tags?: Record<string, string>;
 }
 
-/** A private endpoint for one sub-resource, registered in its private DNS zone through a zone group. */
+/**
+ * A private endpoint for one sub-resource, registered in its private DNS zone through a zone group.
+ *
+ * @example
+ * new PrivateEndpointFor(this, 'VaultEndpoint', {
+ *   name: naming.privateEndpoint('kv'), resourceGroupName: 'rg-stream-prd-weu', location: 'westeurope',
+ *   subnetId: network.endpointSubnet.id, resourceId: vault.id, subresource: 'vault', privateDnsZoneId: network.dnsZoneId('vault'),
+ * });
+ */
 export class PrivateEndpointFor extends Construct {
   public readonly resource: PrivateEndpoint;
 

@@ -25,6 +25,11 @@ const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
  * The network a private environment runs in: a VNet with a subnet for private endpoints and the two
  * subnets Databricks VNet injection needs (delegated, each with an NSG), and the private DNS zones
  * for the endpoints, linked to the VNet.
+ *
+ * @example
+ * const network = new PrivateNetwork(this, 'Network', {
+ *   naming, resourceGroupName: 'rg-stream-prd-weu', location: 'westeurope', addressSpace: '10.30.0.0/16',
+ * });
  */
 export class PrivateNetwork extends Construct {
   public readonly vnet: VirtualNetwork;

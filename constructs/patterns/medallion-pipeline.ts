@@ -61,6 +61,12 @@ export interface MedallionPipelineOptions {
  * One stream of the medallion platform in one statement: its event hub and consumer groups, a
  * listen-only authorization rule whose connection string goes to Key Vault, Capture to the lake, and
  * the bronze → silver → gold, anomaly and feature jobs in the workspace, all reading one spec.
+ *
+ * @example
+ * new MedallionPipeline(platform, 'Stream-orders', {
+ *   definition: orders, namespace: platform.namespace, keyVault: platform.keyVault, lake: platform.lake, jobs: workspace,
+ *   capture: { intervalSeconds: 300 },
+ * });
  */
 export class MedallionPipeline extends Construct {
   /** The stream spec (v1) passed to every job. */

@@ -40,6 +40,12 @@ export interface LakeStorageProps {
 /**
  * An ADLS Gen2 account (hierarchical namespace) holding the lake's containers: HTTPS only, TLS 1.2,
  * no public blob access, network rules with the trusted-services bypass, blob and container soft delete.
+ *
+ * @example
+ * const lake = new LakeStorage(this, 'Lake', {
+ *   name: naming.storageAccount(), resourceGroupName: 'rg-stream-prd-weu', location: 'westeurope', replication: 'ZRS',
+ * });
+ * lake.grantRead({ principalId: analystsGroupId, principalType: 'Group' }, 'gold');
  */
 export class LakeStorage extends Construct {
   /** The underlying account (escape hatch). */
