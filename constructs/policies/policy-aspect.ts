@@ -1,4 +1,4 @@
-import { AnnotationMetadataEntryType, Annotations, type IAspect, TerraformResource } from 'cdktf';
+import { AnnotationMetadataEntryType, type IAspect, TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { PolicyContext, PolicyLevel, PolicyRule } from './rule';
 import { PLATFORM_POLICY_RULES } from './ruleset';
@@ -59,12 +59,15 @@ const ENTRY_TYPE: Readonly<Record<PolicyLevel | 'info', string>> = {
   info: AnnotationMetadataEntryType.INFO,
 };
 
-/** Adds an annotation unless the node already carries the same message at the same level. */
+/**
+ * Adds an annotation unless the node already carries the same message at the same level.
+ *
+ * The entry is what `Annotations.of(node).addError/addWarning/addInfo` writes, without the stack trace:
+ * a trace would point into this file, not at the user's code, and would put this machine's absolute
+ * paths into manifest.json (the message already names the resource path).
+ */
 function addOnce(node: IConstruct, level: PolicyLevel | 'info', message: string): void {
   const type = ENTRY_TYPE[level];
   if (node.node.metadata.some((entry) => entry.type === type && entry.data === message)) return;
-  const annotations = Annotations.of(node);
-  if (level === 'error') annotations.addError(message);
-  else if (level === 'warning') annotations.addWarning(message);
-  else annotations.addInfo(message);
+  node.node.addMetadata(type, message);
 }
