@@ -1,5 +1,6 @@
 import { EventhubAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-authorization-rule';
 import { EventhubNamespaceAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-namespace-authorization-rule';
+import { TerraformVariable } from 'cdktf';
 import { EventHubsLeastPrivilegeRule } from '../../constructs/policies/rules/eventhubs-least-privilege';
 import { checkPolicies, findingsOf, namespace, testStack } from './helpers';
 
@@ -52,5 +53,35 @@ describe('SP-EH2 least-privilege shared access rules', () => {
     checkPolicies(stack, { rules });
     // THEN
     expect(findingsOf(stack)).toEqual([error('test/Both', 'azurerm_eventhub_namespace_authorization_rule')]);
+  });
+
+  test('listen and send both literal true is an error even when manage comes from a variable', () => {
+    // GIVEN
+    const stack = testStack();
+    const manage = new TerraformVariable(stack, 'manage', { type: 'bool' }).booleanValue;
+    new EventhubAuthorizationRule(stack, 'Both', {
+      name: 'both',
+      eventhubName: 'evh',
+      namespaceName: 'ns',
+      resourceGroupName: 'rg',
+      listen: true,
+      send: true,
+      manage,
+    });
+    // WHEN
+    checkPolicies(stack, { rules });
+    // THEN
+    expect(findingsOf(stack)).toEqual([error('test/Both', 'azurerm_eventhub_authorization_rule')]);
+  });
+
+  test('a single right with manage from a variable cannot be judged and is not applicable', () => {
+    // GIVEN
+    const stack = testStack();
+    const manage = new TerraformVariable(stack, 'manage', { type: 'bool' }).booleanValue;
+    new EventhubAuthorizationRule(stack, 'Reader', { name: 'reader', eventhubName: 'evh', namespaceName: 'ns', resourceGroupName: 'rg', listen: true, manage });
+    // WHEN
+    checkPolicies(stack, { rules });
+    // THEN
+    expect(findingsOf(stack)).toEqual([]);
   });
 });

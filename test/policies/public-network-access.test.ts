@@ -1,3 +1,4 @@
+import { TerraformVariable } from 'cdktf';
 import { PublicNetworkAccessRule } from '../../constructs/policies/rules/public-network-access';
 import { checkPolicies, findingsOf, lake, namespace, rawNamespace, rawStorage, rawVault, testStack, vault } from './helpers';
 
@@ -68,5 +69,27 @@ describe('SP-NET1 public network access disabled or denied by default', () => {
       error('test/RawStorage', 'azurerm_storage_account', 'network_rules'),
       error('test/RawVault', 'azurerm_key_vault', 'network_acls'),
     ]);
+  });
+
+  test('public access from a variable with a Deny default action complies either way', () => {
+    // GIVEN
+    const stack = testStack();
+    const publicNetworkAccessEnabled = new TerraformVariable(stack, 'public', { type: 'bool' }).booleanValue;
+    rawStorage(stack, { publicNetworkAccessEnabled, networkRules: { defaultAction: 'Deny' } });
+    // WHEN
+    checkPolicies(stack, { rules });
+    // THEN
+    expect(findingsOf(stack)).toEqual([]);
+  });
+
+  test('public access from a variable with an Allow default action cannot be judged and is not applicable', () => {
+    // GIVEN
+    const stack = testStack();
+    const publicNetworkAccessEnabled = new TerraformVariable(stack, 'public', { type: 'bool' }).booleanValue;
+    rawStorage(stack, { publicNetworkAccessEnabled, networkRules: { defaultAction: 'Allow' } });
+    // WHEN
+    checkPolicies(stack, { rules });
+    // THEN
+    expect(findingsOf(stack)).toEqual([]);
   });
 });

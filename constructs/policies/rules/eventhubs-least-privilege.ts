@@ -20,9 +20,9 @@ export const EventHubsLeastPrivilegeRule: PolicyRule = {
     const manage = booleanOf(configured(resource, 'manage', resource.manageInput), false);
     const listen = booleanOf(configured(resource, 'listen', resource.listenInput), false);
     const send = booleanOf(configured(resource, 'send', resource.sendInput), false);
-    // A literal manage = true is non-compliant whatever the others are.
-    if (manage === true) return 'non-compliant';
+    // Literal values that break the rule decide, whatever the unresolved ones turn out to be.
+    if (manage === true || (listen === true && send === true)) return 'non-compliant';
     if (manage === UNRESOLVED || listen === UNRESOLVED || send === UNRESOLVED) return 'not-applicable';
-    return listen && send ? 'non-compliant' : 'compliant';
+    return 'compliant';
   },
 };

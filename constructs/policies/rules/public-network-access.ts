@@ -14,15 +14,13 @@ const NETWORK_BLOCK: Readonly<Record<string, string>> = {
 function judge(resource: TerraformResource, publicAccessInput: unknown, networkInput: unknown): PolicyCompliance {
   // azurerm 4.55: public_network_access_enabled defaults to true on all three types.
   const publicAccess = booleanOf(configured(resource, 'public_network_access_enabled', publicAccessInput), true);
-  if (publicAccess === UNRESOLVED) return 'not-applicable';
-  if (!publicAccess) return 'compliant';
+  if (publicAccess === false) return 'compliant';
   const block = blockOf(configured(resource, NETWORK_BLOCK[resource.terraformResourceType], networkInput));
-  if (block === UNRESOLVED) return 'not-applicable';
   // No network block: the public endpoint takes traffic from everywhere.
-  if (block === undefined) return 'non-compliant';
-  const action = stringOf(fieldOf(block, 'defaultAction', 'default_action'));
-  if (action === UNRESOLVED) return 'not-applicable';
-  return action === 'Deny' ? 'compliant' : 'non-compliant';
+  const action = block === undefined ? undefined : block === UNRESOLVED ? UNRESOLVED : stringOf(fieldOf(block, 'defaultAction', 'default_action'));
+  if (action === 'Deny') return 'compliant';
+  if (publicAccess === UNRESOLVED || action === UNRESOLVED) return 'not-applicable';
+  return 'non-compliant';
 }
 
 /**
