@@ -19,6 +19,10 @@ export interface PolicyAspectOptions extends PolicyContext {
  * per aspect instance, and a message already on a node is never added again.
  *
  * Add it to each stack: cdktf invokes aspects from the stacks down, so one added to the App never runs.
+ *
+ * @example
+ * Aspects.of(platformStack).add(new PolicyAspect({ environment: config.name }));
+ * suppressPolicy(platformStack.namespace, 'SP-NET1', 'dev uses public network mode; no private endpoints here');
  */
 export class PolicyAspect implements IAspect {
   public readonly rules: readonly PolicyRule[];

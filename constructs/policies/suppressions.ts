@@ -25,6 +25,9 @@ export interface AppliedSuppression extends PolicySuppression {
  *
  * A reason shorter than 10 characters (after trimming) is not recorded and is itself an error annotation,
  * so synthesis fails until the reason is written out.
+ *
+ * @example
+ * suppressPolicy(platform.namespace, 'SP-NET1', 'dev uses public network mode; no private endpoints here');
  */
 export function suppressPolicy(construct: IConstruct, ruleId: string, reason: string): void {
   const trimmed = reason.trim();
