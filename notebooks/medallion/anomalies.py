@@ -31,6 +31,7 @@ from .tables import Tables
 log = logging.getLogger(__name__)
 
 QUERY = "anomalies"
+PRUNE_EVERY = 10
 STATE_SCHEMA = StructType(
     [
         StructField("device", StringType()),
@@ -235,6 +236,9 @@ class AnomalyDetector:
         state = self.tables.anomaly_state
         idempotent.append(new_rows, state, self.txn_app_id, batch_id)
         # Keep, per device, the newest row before this batch (a replay needs it) and anything newer.
+        # Pruning is idempotent and only bounds the table's size: do it every PRUNE_EVERY batches.
+        if batch_id % PRUNE_EVERY:
+            return
         keep = prior.select("device", F.col("batch_id").alias("keep_from"))
         state.delta(self.spark).alias("t").merge(
             keep.alias("s"), "t.device = s.device AND t.batch_id < s.keep_from"

@@ -27,8 +27,13 @@ def local_session(
         .config("spark.default.parallelism", "2")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "false")
+        # Tiny local data: planning and code generation cost more than they save.
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.codegen.wholeStage", "false")
         # Small local tables: skip Delta's stats-heavy defaults that slow every tiny commit.
-        .config("spark.databricks.delta.snapshotPartitions", "2")
+        .config("spark.databricks.delta.snapshotPartitions", "1")
+        .config("spark.databricks.delta.writeChecksumFile.enabled", "false")
         .config("spark.sql.streaming.stateStore.minDeltasForSnapshot", "2")
         .config("spark.databricks.delta.properties.defaults.checkpointInterval", "50")
     )

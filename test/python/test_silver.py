@@ -1,0 +1,159 @@
+"""Silver validation rules, and its foreachBatch function called directly (retries, reference data)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pyspark.sql import functions as F
+
+from helpers import ROOT, at, event, iso
+from medallion.silver import SilverWriter, validate_events
+from medallion.sources import CANONICAL_SCHEMA
+from medallion.spec import load_spec
+from medallion.tables import resolve_tables
+
+
+def bronze_rows(spark, bodies):
+    rows = []
+    for i, body in enumerate(bodies):
+        text = body if isinstance(body, str) or body is None else json.dumps(body)
+        rows.append((text, "file", "0", str(i), i, at(seconds=i)))
+    return spark.createDataFrame(rows, CANONICAL_SCHEMA).withColumn("ingestion_time", F.current_timestamp())
+
+
+CASES = [
+    (event("a", "d1", at(0), 21.5), None),
+    (event("b", "d1", at(0), 21), None),  # an integer is a valid double
+    ("not json", "malformed_json"),
+    ("[1, 2]", "malformed_json"),
+    ('"just a string"', "malformed_json"),
+    ("", "malformed_json"),
+    (None, "malformed_json"),
+    ("{}", "missing_required:event_id"),
+    (event("c", "d1", at(0), None), "missing_required:temperature"),
+    ({"event_id": "d", "device_id": "d1", "temperature": 1.0, "location": "x"}, "missing_required:timestamp"),
+    (event("e", "d1", at(0), "hot"), "type_mismatch:temperature"),
+    (event("f", "d1", at(0), True), "type_mismatch:temperature"),
+    ({**event("g", "d1", at(0)), "timestamp": "yesterday"}, "type_mismatch:timestamp"),
+    (event("h", "d1", at(0), 20.0, humidity="wet"), "type_mismatch:humidity"),
+    (event("i", "d1", at(0), 150.0), None),  # max is inclusive
+    (event("j", "d1", at(0), 150.01), "out_of_range:temperature"),
+    (event("k", "d1", at(0), -60.0), None),
+    (event("l", "d1", at(0), -60.5), "out_of_range:temperature"),
+    (event("m", "d1", at(0), 20.0, status="critical"), None),
+    (event("n", "d1", at(0), 20.0, status="CRITICAL"), "not_allowed:status"),
+    # several problems: the first in the order missing > type > allowed > range is reported
+    ({"event_id": "o", "device_id": "d1", "timestamp": "x", "temperature": 500}, "missing_required:location"),
+]
+
+
+def test_validation_reasons(spark, iot_spec):
+    checked = validate_events(bronze_rows(spark, [body for body, _ in CASES]), iot_spec)
+    got = {r.source_offset: r.reason for r in checked.select("source_offset", "reason").collect()}
+    assert [got[str(i)] for i in range(len(CASES))] == [reason for _, reason in CASES]
+
+
+def test_typed_values(spark, iot_spec):
+    checked = validate_events(
+        bronze_rows(spark, [event("a", "d1", at(0, 1.5), 21, humidity=40, status="normal")]), iot_spec
+    )
+    row = checked.first()
+    assert (row.event_id, row.device_id, row.timestamp, row.temperature, row.humidity, row.status) == (
+        "a",
+        "d1",
+        at(0, 1.5),
+        21.0,
+        40.0,
+        "normal",
+    )
+
+
+def test_fahrenheit_is_standardized_before_the_range_check(spark):
+    spec = load_spec(ROOT / "schema/examples/valid/manufacturing-sensors.json")
+
+    def reading(eid, value, unit):
+        return {
+            "event_id": eid,
+            "sensor_id": "s1",
+            "device_type": "rtd",
+            "timestamp": iso(at(0)),
+            "value": value,
+            "unit": unit,
+            "location": "line-1",
+        }
+
+    bodies = [
+        reading("a", 212.0, "fahrenheit"),
+        reading("b", 100.0, "celsius"),
+        reading("c", -76.0, "fahrenheit"),  # -60 C: below min -50 only after conversion
+        reading("d", 10.0, "rankine"),
+    ]
+    got = sorted(
+        (r.event_id, r.value, r.unit, r.reason)
+        for r in validate_events(bronze_rows(spark, bodies), spec)
+        .select("event_id", "value", "unit", "reason")
+        .collect()
+    )
+    assert got == [
+        ("a", 100.0, "celsius", None),
+        ("b", 100.0, "celsius", None),
+        ("c", -60.0, "celsius", "out_of_range:value"),
+        ("d", 10.0, "rankine", "not_allowed:unit"),
+    ]
+
+
+@pytest.fixture
+def tables(iot_spec, tmp_path):
+    return resolve_tables(iot_spec, None, str(tmp_path / "lake"))
+
+
+def counts(spark, tables):
+    return tables.silver.read(spark).count(), tables.quarantine.read(spark).count()
+
+
+def test_replayed_batch_writes_nothing_twice(spark, iot_spec, tables):
+    writer = SilverWriter(spark, iot_spec, tables, "test-app")
+    batch0 = bronze_rows(spark, [event("a", "d1", at(0)), event("b", "d1", at(1)), "bad", event("a", "d1", at(0))])
+    writer(batch0, 0)
+    assert counts(spark, tables) == (2, 2)
+    writer(batch0, 0)  # foreachBatch retried with the same id
+    assert counts(spark, tables) == (2, 2)
+    batch1 = bronze_rows(spark, [event("b", "d1", at(1)), event("c", "d2", at(2))])
+    writer(batch1, 1)
+    writer(batch1, 1)
+    assert counts(spark, tables) == (3, 3)
+    reasons = sorted(r.reason for r in tables.quarantine.read(spark).collect())
+    assert reasons == ["duplicate", "duplicate", "malformed_json"]
+
+
+def test_replay_after_a_partial_write_classifies_the_same(spark, iot_spec, tables):
+    """A crash after the silver append but before quarantine: the replay must not call its own rows duplicates."""
+    writer = SilverWriter(spark, iot_spec, tables, "test-app")
+    batch = bronze_rows(spark, [event("a", "d1", at(0)), "bad"])
+    from medallion import idempotent
+
+    checked = validate_events(batch, iot_spec).where(F.col("reason").isNull())
+    silver_only = checked.select(
+        *iot_spec.field_names,
+        "source_type",
+        "source_partition",
+        "source_offset",
+        "source_sequence",
+        "enqueued_time",
+        "ingestion_time",
+        F.lit(0).cast("long").alias("silver_batch_id"),
+        F.current_timestamp().alias("processed_at"),
+    )
+    idempotent.append(silver_only, tables.silver, "test-app", 0)
+    writer(batch, 0)
+    assert counts(spark, tables) == (1, 1)
+    assert tables.quarantine.read(spark).first().reason == "malformed_json"
+
+
+def test_reference_data_join(spark, iot_spec, tables):
+    reference = spark.createDataFrame([("d1", "Plant A"), ("d2", "Plant B")], "device_id string, site string")
+    writer = SilverWriter(spark, iot_spec, tables, "test-app", reference=reference, reference_keys=["device_id"])
+    writer(bronze_rows(spark, [event("a", "d1", at(0)), event("b", "d3", at(0))]), 0)
+    got = sorted((r.event_id, r.site) for r in tables.silver.read(spark).collect())
+    assert got == [("a", "Plant A"), ("b", None)]  # a left join: unknown devices are kept
