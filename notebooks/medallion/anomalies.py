@@ -111,9 +111,11 @@ class AnomalyDetector:
         ).persist()
         try:
             parts = [self._stateless(events, r) for r in spec.anomalies if r.type in ("threshold", "status")]
+            timeline = None
             if self.stateful:
-                prior = self.prior_state(batch_id).persist()
-                parts += self._stateful(events, prior, batch_id)
+                # Built once per batch (a few rows per device) and reused by spike, missing and the state.
+                timeline = self._timeline(events, self.prior_state(batch_id)).persist()
+                parts += self._stateful(timeline)
             alerts = None
             for part in parts:
                 alerts = part if alerts is None else alerts.unionByName(part)
@@ -126,9 +128,9 @@ class AnomalyDetector:
                     F.lit(None).cast("timestamp").alias("dispatched_at"),
                 )
                 idempotent.insert_new(self.spark, alerts, self.tables.alerts, ["alert_id"], self.txn_app_id, batch_id)
-            if self.stateful:
-                self._save_state(events, prior, batch_id)
-                prior.unpersist()
+            if timeline is not None:
+                self._save_state(timeline, batch_id)
+                timeline.unpersist()
         finally:
             events.unpersist()
         self.dispatch()
@@ -165,8 +167,7 @@ class AnomalyDetector:
             .withColumn("prev_vals", F.lag("vals").over(order))
         )
 
-    def _stateful(self, events: DataFrame, prior: DataFrame, batch_id: int) -> list[DataFrame]:
-        timeline = self._timeline(events, prior)
+    def _stateful(self, timeline: DataFrame) -> list[DataFrame]:
         fresh = timeline.where(~F.col("is_state"))
         out: list[DataFrame] = []
         for rule in self.spec.anomalies:
@@ -221,8 +222,7 @@ class AnomalyDetector:
                 )
         return out
 
-    def _save_state(self, events: DataFrame, prior: DataFrame, batch_id: int) -> None:
-        timeline = self._timeline(events, prior)
+    def _save_state(self, timeline: DataFrame, batch_id: int) -> None:
         newest = Window.partitionBy("device").orderBy(
             F.col("event_time").desc(), F.col("is_state").asc(), F.col("event_id").desc()
         )
@@ -237,9 +237,9 @@ class AnomalyDetector:
         idempotent.append(new_rows, state, self.txn_app_id, batch_id)
         # Keep, per device, the newest row before this batch (a replay needs it) and anything newer.
         # Pruning is idempotent and only bounds the table's size: do it every PRUNE_EVERY batches.
-        if batch_id % PRUNE_EVERY:
+        if batch_id == 0 or batch_id % PRUNE_EVERY:
             return
-        keep = prior.select("device", F.col("batch_id").alias("keep_from"))
+        keep = self.prior_state(batch_id).select("device", F.col("batch_id").alias("keep_from"))
         state.delta(self.spark).alias("t").merge(
             keep.alias("s"), "t.device = s.device AND t.batch_id < s.keep_from"
         ).whenMatchedDelete().execute()
@@ -271,10 +271,11 @@ class AnomalyDetector:
                 continue
             sent.append(alert.alert_id)
         if sent:
-            ids = self.spark.createDataFrame([(i,) for i in sent], "alert_id string")
-            table.delta(self.spark).alias("t").merge(ids.alias("s"), "t.alert_id = s.alert_id").whenMatchedUpdate(
-                set={"dispatched": F.lit(True), "dispatched_at": F.current_timestamp()}
-            ).execute()
+            # An UPDATE by id list (no join): the outbox only ever holds a handful of pending alerts.
+            table.delta(self.spark).update(
+                condition=F.col("alert_id").isin(sent),
+                set={"dispatched": F.lit(True), "dispatched_at": F.current_timestamp()},
+            )
         return len(sent)
 
 
