@@ -1,12 +1,13 @@
 import type { StreamSource } from '../constructs/databricks/streaming-compute';
 import type { EventHubsTier } from '../constructs/eventhubs/tier-limits';
+import type { StreamSpecV1 } from '../constructs/streams/stream-spec';
 
 /** What the workspace stack needs to know of one stream to create its jobs. */
 export interface StreamJobInput {
   /** Stream name: lowercase letters, digits and hyphens, starting with a letter (at most 50). */
   readonly name: string;
   /** The stream spec (v1 JSON object), passed to every task as the `spec` parameter; keys keep their order. */
-  readonly spec: object;
+  readonly spec: StreamSpecV1;
   /** How bronze reads Event Hubs: the eventhubs-spark connector or the Kafka endpoint. */
   readonly source: StreamSource;
   /** Partitions of the stream's event hub (also the jobs' `spark.sql.shuffle.partitions`). */

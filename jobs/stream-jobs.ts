@@ -175,7 +175,7 @@ export class StreamJobs extends Construct {
     if (input.eventHubNamespaceTier === 'Basic' && input.consumerGroup !== '$Default') {
       problems.add(`${at}.consumerGroup`, input.consumerGroup, "'$Default' for tier Basic (one consumer group per event hub)");
     }
-    const spec = input.spec as Record<string, unknown> | null | undefined;
+    const spec = input.spec as unknown as Record<string, unknown> | null | undefined;
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
       problems.add(`${at}.spec`, spec, 'a stream spec object');
     } else if (spec.name !== undefined && spec.name !== input.name) {

@@ -1,5 +1,8 @@
-import { App } from 'cdktf';
+import { App, Aspects, TerraformResource, type TerraformStack } from 'cdktf';
 import { MedallionPipeline } from '../constructs/patterns/medallion-pipeline';
+import { PolicyAspect } from '../constructs/policies/policy-aspect';
+import { PreventDestroyRule } from '../constructs/policies/rules/prevent-destroy';
+import { suppressPolicy } from '../constructs/policies/suppressions';
 import type { StreamDefinition } from '../constructs/streams/stream-definition';
 import type { EnvironmentConfig } from './config/environment';
 import { PlatformStack } from './platform-stack';
@@ -22,7 +25,31 @@ export function addEnvironment(app: App, config: EnvironmentConfig, streams: rea
   const workspace = new WorkspaceStack(app, `${config.name}-workspace`, { config, platform, workspace: platform.databricks });
   const stacks: EnvironmentStacks = { platform, workspace, pipelines: [] };
   for (const definition of streams) addStream(stacks, definition);
+  applyPolicies(config, platform, workspace);
   return stacks;
+}
+
+/**
+ * The platform policies on both stacks (cdktf runs aspects from the stacks, not from the app), with
+ * the environment's deliberate exceptions: public mode's open endpoints are suppressed with the
+ * reason, and prod's stateful resources cannot be destroyed by Terraform.
+ */
+function applyPolicies(config: EnvironmentConfig, platform: PlatformStack, workspace: WorkspaceStack): void {
+  for (const stack of [platform, workspace]) Aspects.of(stack).add(new PolicyAspect({ environment: config.name }));
+  if (config.network.mode === 'public' && config.network.allowedIpRanges.length === 0) {
+    const reason = `${config.name} uses public network mode without allowedIpRanges: the endpoints accept any source address and rely on Entra ID and SAS authentication; set network.mode 'private' or allowedIpRanges to comply`;
+    for (const construct of [platform.lake, platform.namespace, platform.keyVault]) suppressPolicy(construct, 'SP-NET1', reason);
+  }
+  if (config.name === 'prod') protectStatefulResources(platform);
+}
+
+/** `lifecycle.prevent_destroy` on every resource SP-LC1 names: losing one loses data or the stream. */
+function protectStatefulResources(stack: TerraformStack): void {
+  for (const node of stack.node.findAll()) {
+    if (TerraformResource.isTerraformResource(node) && PreventDestroyRule.resourceTypes.includes(node.terraformResourceType)) {
+      node.lifecycle = { ...node.lifecycle, preventDestroy: true };
+    }
+  }
 }
 
 /**
@@ -39,6 +66,7 @@ export function addStream(stacks: EnvironmentStacks, definition: StreamDefinitio
     lake: platform.lake,
     capture: capture.enabled ? { intervalSeconds: capture.intervalSeconds, sizeLimitBytes: capture.sizeLimitBytes } : false,
     jobs: workspace,
+    alerts: { target: platform.alerts, lagFactor: platform.config.monitoring.lagFactor },
   });
   stacks.pipelines.push(pipeline);
   return pipeline;

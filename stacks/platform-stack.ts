@@ -9,6 +9,8 @@ import { standardTags, TagsAspect } from '../constructs/core/tags';
 import { DatabricksWorkspace } from '../constructs/databricks/databricks-workspace';
 import { EventHubNamespace } from '../constructs/eventhubs/eventhub-namespace';
 import { KeyVault } from '../constructs/keyvault/key-vault';
+import { LogAnalytics } from '../constructs/monitoring/log-analytics';
+import { StreamAlerts } from '../constructs/monitoring/stream-alerts';
 import { PrivateEndpointFor, type PrivateLinkSubresource } from '../constructs/network/private-endpoint';
 import { PrivateNetwork } from '../constructs/network/private-network';
 import { LakeStorage } from '../constructs/storage/lake-storage';
@@ -37,6 +39,10 @@ export class PlatformStack extends TerraformStack {
   public readonly network?: PrivateNetwork;
   /** The Databricks workspace; its content is deployed by the environment's workspace stack. */
   public readonly databricks: DatabricksWorkspace;
+  /** The environment's Log Analytics workspace, where every resource's diagnostics go. */
+  public readonly logs: LogAnalytics;
+  /** Event Hubs metric alerts and their action group; streams add their per-hub alerts. */
+  public readonly alerts: StreamAlerts;
 
   public constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -139,11 +145,30 @@ export class PlatformStack extends TerraformStack {
     });
     this.databricks.grantLakeAccess(this.lake);
 
+    const monitoring = config.monitoring;
+    this.logs = new LogAnalytics(this, 'Logs', { naming: this.naming, resourceGroupName, location, retentionDays: monitoring.logRetentionDays });
+    this.logs.addDiagnostics('EventHubs', this.namespace.resource);
+    this.logs.addDiagnostics('KeyVault', this.keyVault.resource);
+    this.logs.addDiagnostics('Lake', this.lake.account);
+    this.logs.addDiagnostics('Databricks', this.databricks.resource);
+    this.alerts = new StreamAlerts(this, 'Alerts', {
+      namespace: this.namespace,
+      throughputUnits: hubs.capacity,
+      resourceGroupName,
+      actionGroup: {
+        name: `ag-${config.workload}-${config.shortName}`,
+        shortName: monitoring.actionGroupShortName,
+        emails: monitoring.alertEmails,
+        webhooks: monitoring.alertWebhooks,
+      },
+    });
+
     new TerraformOutput(this, 'resource_group_name', { value: resourceGroupName });
     new TerraformOutput(this, 'eventhub_namespace_name', { value: this.namespace.resource.name });
     new TerraformOutput(this, 'eventhub_namespace_id', { value: this.namespace.id });
     new TerraformOutput(this, 'key_vault_uri', { value: this.keyVault.vaultUri });
     new TerraformOutput(this, 'lake_account_name', { value: this.lake.account.name });
     new TerraformOutput(this, 'lake_dfs_endpoint', { value: this.lake.account.primaryDfsEndpoint });
+    new TerraformOutput(this, 'log_analytics_workspace_id', { value: this.logs.id });
   }
 }

@@ -9,9 +9,13 @@ import { StreamingCompute } from '../constructs/databricks/streaming-compute';
 import { UnityCatalog } from '../constructs/databricks/unity-catalog';
 import { WorkspaceNotebooks } from '../constructs/databricks/workspace-notebooks';
 import type { SecretValue } from '../constructs/keyvault/secret-value';
+import { AnomalyAlert } from '../constructs/monitoring/anomaly-alert';
+import { ServingWarehouse } from '../constructs/monitoring/serving-warehouse';
+import { StreamDashboard } from '../constructs/monitoring/stream-dashboard';
 import type { TableLocation } from '../jobs/job-definitions';
 import type { StreamJobInput } from '../jobs/stream-job-input';
 import { StreamJobs } from '../jobs/stream-jobs';
+import { tableReference } from '../jobs/table-names';
 import { configureBackend } from './backend';
 import type { EnvironmentConfig } from './config/environment';
 import type { PlatformStack } from './platform-stack';
@@ -58,6 +62,8 @@ export class WorkspaceStack extends TerraformStack {
   /** Present when `config.databricks.unityCatalog` is on. */
   public readonly unityCatalog?: UnityCatalog;
   public readonly streams = new Map<string, StreamJobs>();
+  /** The SQL warehouse that serves gold and the anomalies to BI (Power BI DirectQuery) and to the alerts. */
+  public readonly warehouse: ServingWarehouse;
   private readonly problems: Problems;
 
   public constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
@@ -110,7 +116,15 @@ export class WorkspaceStack extends TerraformStack {
       });
     }
 
+    this.warehouse = new ServingWarehouse(this, 'Warehouse', {
+      name: `${config.workload}-${config.name}-bi`,
+      ...config.monitoring.warehouse,
+      tags: { ...platform.tags },
+    });
+
     new TerraformOutput(this, 'notebooks_path', { value: this.notebooks.workspacePath });
+    new TerraformOutput(this, 'warehouse_server_hostname', { value: this.warehouse.serverHostname });
+    new TerraformOutput(this, 'warehouse_http_path', { value: this.warehouse.httpPath });
     new TerraformOutput(this, 'secret_scope', { value: this.secretScope.name });
   }
 
@@ -151,6 +165,32 @@ export class WorkspaceStack extends TerraformStack {
       tags: { environment: this.config.name },
     });
     this.streams.set(input.name, jobs);
+    this.addStreamMonitoring(input);
     return jobs;
+  }
+
+  /** The stream's anomaly alert and its dashboard over gold and the anomalies, both on the BI warehouse. */
+  private addStreamMonitoring(input: StreamJobInput): void {
+    const folder = `${this.config.databricks.workspaceFolder.replace(/\/+$/, '')}/${this.config.name}/monitoring`;
+    const anomaliesTable = tableReference(this.tables, input.spec, 'gold', '_alerts');
+    const alert = this.config.monitoring.anomalyAlert;
+    new AnomalyAlert(this, `Anomalies-${input.name}`, {
+      warehouseId: this.warehouse.id,
+      anomaliesTable,
+      displayName: `${input.name} anomalies`,
+      parentPath: folder,
+      minSeverity: alert.minSeverity,
+      evaluationMinutes: alert.evaluationMinutes,
+      subscribers: this.config.databricks.notificationEmails,
+      tags: { environment: this.config.name },
+    });
+    const [firstWindow] = input.spec.windows;
+    new StreamDashboard(this, `Dashboard-${input.name}`, {
+      warehouseId: this.warehouse.id,
+      displayName: `${input.name} stream`,
+      parentPath: folder,
+      goldTable: tableReference(this.tables, input.spec, 'gold', firstWindow ? `_${firstWindow.id}` : ''),
+      anomaliesTable,
+    });
   }
 }

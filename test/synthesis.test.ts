@@ -64,7 +64,7 @@ describe('synthesizeApp', () => {
     expect(error).toBeInstanceOf(ConfigurationError);
     const suffix = new Naming({ workload: 'Bad Name', environment: 'prd', region: 'westeurope' }).suffix;
     expect((error as ConfigurationError).problems).toEqual([
-      '[config] environments.prod.unknown is not a known setting; allowed: name, shortName, workload, region, uniqueSeed, subscriptionId, tags, network, eventHubs, storage, keyVault, databricks, backend',
+      '[config] environments.prod.unknown is not a known setting; allowed: name, shortName, workload, region, uniqueSeed, subscriptionId, tags, network, eventHubs, storage, keyVault, databricks, monitoring, backend',
       '[dev-platform/EventHubs] capacity = 0 is invalid; allowed: an integer from 1 to 40 for tier Basic',
       // Basic breaks the example streams too: one consumer group, one day of retention, no Kafka endpoint.
       '[dev-platform/EventHubs/EventHub-iot-telemetry] consumerGroups = ["cg-bronze"] is invalid; allowed: at most 0 besides $Default for tier Basic (1 in all)',
@@ -72,6 +72,7 @@ describe('synthesizeApp', () => {
       '[dev-platform/EventHubs/EventHub-manufacturing-sensors] consumerGroups = ["cg-bronze"] is invalid; allowed: at most 0 besides $Default for tier Basic (1 in all)',
       '[dev-platform/EventHubs/EventHub-weather] retentionDays = 3 is invalid; allowed: an integer from 1 to 1 for tier Basic',
       '[dev-platform/KeyVault] softDeleteDays = 100 is invalid; allowed: an integer from 7 to 90',
+      '[dev-platform/Alerts] throughputUnits = 0 is invalid; allowed: an integer from 1 to 40',
       "[dev-workspace/Stream-iot-telemetry] streams.iot-telemetry.consumerGroup = 'cg-bronze' is invalid; allowed: '$Default' for tier Basic (one consumer group per event hub)",
       "[dev-workspace/Stream-manufacturing-sensors] streams.manufacturing-sensors.consumerGroup = 'cg-bronze' is invalid; allowed: '$Default' for tier Basic (one consumer group per event hub)",
       "[dev-workspace/Stream-manufacturing-sensors] streams.manufacturing-sensors.eventHubNamespaceTier = 'Basic' is invalid; allowed: 'Standard' or 'Premium' for source 'kafka' (Basic has no Kafka endpoint); or use source 'eventhubs'",
@@ -81,10 +82,11 @@ describe('synthesizeApp', () => {
       `[prod-platform/EventHubs] name = 'evhns-Bad Name-prd-weu-${suffix}' is invalid; allowed: 6–50 letters, digits and hyphens, starting with a letter and ending with a letter or digit`,
       `[prod-platform/KeyVault] name = 'kv-Bad Name-prd-${suffix}' is invalid; allowed: 3–24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, no consecutive hyphens`,
       "[prod-platform/Databricks] name = 'dbw-Bad Name-prd-weu' is invalid; allowed: 3–64 letters, digits, hyphens and underscores, starting and ending with a letter or digit",
+      "[prod-platform/Logs] name = 'log-Bad Name-prd-weu' is invalid; allowed: 4–63 letters, digits and hyphens, starting and ending with a letter or digit",
       "[prod-workspace/SecretScope] name = 'Bad Name-prod' is invalid; allowed: 1–128 letters, digits, dashes, underscores, @ and periods",
       "[prod-workspace/UnityCatalog] catalogName = 'Bad Name_prod' is invalid; allowed: 1–255 lowercase letters, digits and underscores, starting with a letter",
     ]);
-    expect((error as ConfigurationError).message).toMatch(/^Invalid configuration \(18 problems\):\n {2}\[config\] environments\.prod\.unknown/);
+    expect((error as ConfigurationError).message).toMatch(/^Invalid configuration \(20 problems\):\n {2}\[config\] environments\.prod\.unknown/);
     expect(fs.readdirSync(root)).toEqual([]);
   });
 });

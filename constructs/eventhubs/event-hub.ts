@@ -18,6 +18,8 @@ export interface CaptureDestination {
 /** Every token Capture requires in its file name format. */
 export const CAPTURE_REQUIRED_TOKENS = ['{Namespace}', '{EventHub}', '{PartitionId}', '{Year}', '{Month}', '{Day}', '{Hour}', '{Minute}', '{Second}'] as const;
 
+export const DEFAULT_CAPTURE_INTERVAL_SECONDS = 300;
+
 export interface CaptureOptions {
   readonly destination: CaptureDestination;
   /** 60–900 seconds. @default 300 */
@@ -97,7 +99,7 @@ export class EventHub extends Construct {
         ? {
             enabled: true,
             encoding: capture.encoding ?? 'Avro',
-            intervalInSeconds: capture.intervalSeconds ?? 300,
+            intervalInSeconds: capture.intervalSeconds ?? DEFAULT_CAPTURE_INTERVAL_SECONDS,
             sizeLimitInBytes: capture.sizeLimitBytes ?? 314572800,
             skipEmptyArchives: capture.skipEmptyArchives ?? true,
             destination: {

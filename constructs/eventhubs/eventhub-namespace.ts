@@ -1,8 +1,8 @@
 import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
 import { EventhubNamespaceSchemaGroup } from '@cdktf/provider-azurerm/lib/eventhub-namespace-schema-group';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
+import { annotate } from '../core/annotations';
 import { assignRole, type Grantee } from '../core/grants';
 import { NAME_RULES } from '../core/naming';
 import { Problems } from '../core/problems';
@@ -102,7 +102,7 @@ export class EventHubNamespace extends Construct {
     this.validate(props, capacity, publicAccess);
 
     if (props.localAuthentication === false) {
-      Annotations.of(this).addInfo('Local (SAS) authentication is off: clients must use Entra ID.');
+      annotate(this, 'info', 'Local (SAS) authentication is off: clients must use Entra ID.');
     }
     const limits = TIER_LIMITS[this.tier] ?? TIER_LIMITS.Standard;
     this.resource = new EventhubNamespace(this, 'Resource', {

@@ -59,6 +59,12 @@ export function everyMinutesCron(minutes: number): string {
  * An alert on a stream's anomalies table: a `databricks_query` counting recent anomalies, a
  * `databricks_alert` that triggers above a threshold, and a scheduled `databricks_job` whose SQL alert
  * task evaluates it and notifies the subscribers (the Alerts API has no schedule of its own).
+ *
+ * @example
+ * new AnomalyAlert(this, 'Anomalies-telemetry', {
+ *   warehouseId: warehouse.id, anomaliesTable: 'stream_prod.gold.iot_telemetry_alerts',
+ *   displayName: 'telemetry anomalies', parentPath: '/Shared/streaming-platform/prod/monitoring', minSeverity: 'warning',
+ * });
  */
 export class AnomalyAlert extends Construct {
   public readonly query: Query;

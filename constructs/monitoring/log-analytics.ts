@@ -65,6 +65,10 @@ export function diagnosticSettingsOf(resource: IConstruct): readonly MonitorDiag
 /**
  * One Log Analytics workspace per environment (PerGB2018), and the diagnostic settings that send each
  * resource's logs and metrics to it, with the categories of `DIAGNOSTIC_CATEGORIES`.
+ *
+ * @example
+ * const logs = new LogAnalytics(this, 'Logs', { naming, resourceGroupName: 'rg-stream-prd-weu', location: 'westeurope', retentionDays: 365 });
+ * logs.addDiagnostics('EventHubs', namespace.resource);
  */
 export class LogAnalytics extends Construct {
   /** The underlying workspace (escape hatch). */

@@ -37,6 +37,10 @@ export interface ServingWarehouseProps {
 /**
  * A Databricks SQL warehouse for serving gold to BI: Power BI DirectQuery connects to its server
  * host name and HTTP path (`serverHostname`, `httpPath`) with Microsoft Entra ID.
+ *
+ * @example
+ * const warehouse = new ServingWarehouse(this, 'Warehouse', { name: 'stream-prod-bi', clusterSize: 'Small', autoStopMinutes: 15 });
+ * new TerraformOutput(this, 'warehouse_http_path', { value: warehouse.httpPath });
  */
 export class ServingWarehouse extends Construct {
   /** The underlying warehouse (escape hatch). */

@@ -1,7 +1,8 @@
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorMetricAlert, type MonitorMetricAlertCriteria } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
-import { Annotations, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { annotate } from '../core/annotations';
 import { Problems } from '../core/problems';
 import type { EventHubNamespace } from '../eventhubs/eventhub-namespace';
 import {
@@ -118,6 +119,13 @@ interface Timing {
  * of a namespace: throttled requests and server errors per event hub (`EntityName` = `*`), and per
  * event hub added with `addEventHub`, consumer lag and capture backlog with thresholds derived from
  * the hub's sizing (see `alert-thresholds.ts`).
+ *
+ * @example
+ * const alerts = new StreamAlerts(this, 'Alerts', {
+ *   namespace, throughputUnits: 2, resourceGroupName: 'rg-stream-prd-weu',
+ *   actionGroup: { name: 'ag-stream-prd', shortName: 'strm-prd', emails: ['oncall@example.com'] },
+ * });
+ * alerts.addEventHub('evh-telemetry', { partitions: 8, captureIntervalSeconds: 300 });
  */
 export class StreamAlerts extends Construct {
   public readonly actionGroup: MonitorActionGroup;
@@ -184,8 +192,15 @@ export class StreamAlerts extends Construct {
     const derived = deriveConsumerLagThresholds(sizing, ALERT_WINDOW_SIZES.includes(lagTiming.windowSize) ? lagTiming.windowSize : 'PT15M', lagFactor);
     const incomingAbove = lag.incomingAbove ?? derived.incomingAbove;
     const outgoingBelow = lag.outgoingBelow ?? derived.outgoingBelow;
-    const incomingOk = this.positive(`${field}.consumerLag.incomingAbove`, incomingAbove, 'a number of messages greater than 0');
-    const outgoingOk = this.positive(`${field}.consumerLag.outgoingBelow`, outgoingBelow, 'a number of messages greater than 0');
+    // Derived thresholds follow from the sizing, whose own problems are reported already: only overrides are checked.
+    const incomingOk =
+      lag.incomingAbove === undefined
+        ? incomingAbove > 0
+        : this.positive(`${field}.consumerLag.incomingAbove`, incomingAbove, 'a number of messages greater than 0');
+    const outgoingOk =
+      lag.outgoingBelow === undefined
+        ? outgoingBelow > 0
+        : this.positive(`${field}.consumerLag.outgoingBelow`, outgoingBelow, 'a number of messages greater than 0');
     if (incomingOk && outgoingOk && outgoingBelow >= incomingAbove) {
       this.problems.add(
         `${field}.consumerLag.outgoingBelow`,
@@ -210,7 +225,7 @@ export class StreamAlerts extends Construct {
       const captureFactor = capture.captureFactor ?? DEFAULT_CAPTURE_FACTOR;
       this.positive(`${field}.captureBacklog.captureFactor`, captureFactor, 'a number greater than 0');
       const threshold = capture.threshold ?? deriveCaptureBacklogThreshold(sizing, options.captureIntervalSeconds, captureFactor);
-      this.positive(`${field}.captureBacklog.threshold`, threshold, 'a number of messages greater than 0');
+      if (capture.threshold !== undefined) this.positive(`${field}.captureBacklog.threshold`, threshold, 'a number of messages greater than 0');
       captureBacklog = this.metricAlert(
         `CaptureBacklog-${hubName}`,
         `${hubName}-capture-backlog`,
@@ -241,7 +256,7 @@ export class StreamAlerts extends Construct {
       this.problems.matches(`actionGroup.webhooks[${i}].serviceUri`, hook.serviceUri, HTTPS_URL, 'an https:// URL');
     });
     if (emails.length === 0 && webhooks.length === 0) {
-      Annotations.of(this).addWarning('The action group has no e-mail or webhook receiver: alerts fire but notify no one.');
+      annotate(this, 'warn', 'The action group has no e-mail or webhook receiver: alerts fire but notify no one.');
     }
     return new MonitorActionGroup(this, 'ActionGroup', {
       name: options.name,

@@ -123,7 +123,15 @@ export function streamDashboardJson(goldTable: string, anomaliesTable: string, l
   return JSON.stringify({ datasets, pages: [{ name: 'overview', displayName: 'Overview', layout, pageType: 'PAGE_TYPE_CANVAS' }] });
 }
 
-/** A Lakeview dashboard over one stream's gold and anomalies tables, run by the serving warehouse. */
+/**
+ * A Lakeview dashboard over one stream's gold and anomalies tables, run by the serving warehouse.
+ *
+ * @example
+ * new StreamDashboard(this, 'Dashboard-telemetry', {
+ *   warehouseId: warehouse.id, displayName: 'telemetry stream', parentPath: '/Shared/streaming-platform/prod/monitoring',
+ *   goldTable: 'stream_prod.gold.iot_telemetry_tumbling_1m', anomaliesTable: 'stream_prod.gold.iot_telemetry_alerts',
+ * });
+ */
 export class StreamDashboard extends Construct {
   /** The underlying dashboard (escape hatch). */
   public readonly resource: Dashboard;

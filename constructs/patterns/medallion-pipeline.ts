@@ -4,10 +4,11 @@ import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secre
 import { Construct } from 'constructs';
 import type { StreamJobs } from '../../jobs/stream-jobs';
 import { Problems } from '../core/problems';
-import type { CaptureOptions, EventHub } from '../eventhubs/event-hub';
+import { type CaptureOptions, DEFAULT_CAPTURE_INTERVAL_SECONDS, type EventHub } from '../eventhubs/event-hub';
 import { EventHubNamespace, type EventHubNamespaceProps } from '../eventhubs/eventhub-namespace';
 import { KeyVault, type KeyVaultProps } from '../keyvault/key-vault';
 import { SecretValue } from '../keyvault/secret-value';
+import type { StreamAlerts } from '../monitoring/stream-alerts';
 import { LakeStorage, type LakeStorageProps } from '../storage/lake-storage';
 import type { StreamDefinition } from '../streams/stream-definition';
 import { type StreamSpecV1, toStreamSpec } from '../streams/stream-spec';
@@ -55,6 +56,11 @@ export interface MedallionPipelineOptions {
    * @default undefined (Azure resources only; no jobs)
    */
   readonly jobs?: StreamJobTarget;
+  /**
+   * Where the stream's consumer-lag and capture-backlog alerts go, with the lag factor they use.
+   * @default undefined (no per-stream alerts)
+   */
+  readonly alerts?: { readonly target: StreamAlerts; readonly lagFactor?: number };
 }
 
 /**
@@ -107,6 +113,12 @@ export class MedallionPipeline extends Construct {
     const secretName = `${source.eventHubName}-listen`;
     const connectionString = SecretValue.fromAttribute(this.listenRule, 'primary_connection_string');
     this.connectionStringSecret = this.keyVault.addSecret({ name: secretName, value: connectionString, contentType: 'Event Hubs connection string (listen)' });
+
+    props.alerts?.target.addEventHub(source.eventHubName, {
+      partitions: source.partitions,
+      captureIntervalSeconds: props.capture ? (props.capture.intervalSeconds ?? DEFAULT_CAPTURE_INTERVAL_SECONDS) : undefined,
+      consumerLag: { lagFactor: props.alerts.lagFactor },
+    });
 
     this.jobs = props.jobs?.addStream(
       {

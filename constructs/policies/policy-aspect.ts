@@ -1,5 +1,6 @@
-import { AnnotationMetadataEntryType, type IAspect, TerraformResource } from 'cdktf';
+import { type IAspect, TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { type AnnotationLevel, annotate } from '../core/annotations';
 import type { PolicyContext, PolicyLevel, PolicyRule } from './rule';
 import { PLATFORM_POLICY_RULES } from './ruleset';
 import { findPolicySuppression } from './suppressions';
@@ -49,29 +50,17 @@ export class PolicyAspect implements IAspect {
       const where = `${node.node.path} (${node.terraformResourceType})`;
       const suppression = findPolicySuppression(node, rule.id);
       if (suppression) {
-        addOnce(node, 'info', `[${rule.id}] ${where} is non-compliant but suppressed on ${suppression.scope.node.path}: ${suppression.reason}`);
+        annotate(node, 'info', `[${rule.id}] ${where} is non-compliant but suppressed on ${suppression.scope.node.path}: ${suppression.reason}`);
       } else {
-        addOnce(node, rule.level, `[${rule.id}] ${where} is non-compliant: ${rule.description}. Fix: ${rule.fix(node.terraformResourceType)}`);
+        annotate(
+          node,
+          ANNOTATION_LEVEL[rule.level],
+          `[${rule.id}] ${where} is non-compliant: ${rule.description}. Fix: ${rule.fix(node.terraformResourceType)}`,
+        );
       }
     }
   }
 }
 
-const ENTRY_TYPE: Readonly<Record<PolicyLevel | 'info', string>> = {
-  error: AnnotationMetadataEntryType.ERROR,
-  warning: AnnotationMetadataEntryType.WARN,
-  info: AnnotationMetadataEntryType.INFO,
-};
-
-/**
- * Adds an annotation unless the node already carries the same message at the same level.
- *
- * The entry is what `Annotations.of(node).addError/addWarning/addInfo` writes, without the stack trace:
- * a trace would point into this file, not at the user's code, and would put this machine's absolute
- * paths into manifest.json (the message already names the resource path).
- */
-function addOnce(node: IConstruct, level: PolicyLevel | 'info', message: string): void {
-  const type = ENTRY_TYPE[level];
-  if (node.node.metadata.some((entry) => entry.type === type && entry.data === message)) return;
-  node.node.addMetadata(type, message);
-}
+/** Policy levels as annotation levels. */
+const ANNOTATION_LEVEL: Readonly<Record<PolicyLevel, AnnotationLevel>> = { error: 'error', warning: 'warn' };

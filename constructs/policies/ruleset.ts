@@ -1,5 +1,6 @@
 import type { PolicyRule } from './rule';
 import { DatabricksNoPublicIpRule } from './rules/databricks-no-public-ip';
+import { DiagnosticsRule } from './rules/diagnostics';
 import { EventHubsLeastPrivilegeRule } from './rules/eventhubs-least-privilege';
 import { EventHubsLocalAuthRule } from './rules/eventhubs-local-auth';
 import { KeyVaultPurgeProtectionRule } from './rules/keyvault-purge-protection';
@@ -22,4 +23,5 @@ export const PLATFORM_POLICY_RULES: readonly PolicyRule[] = [
   StorageNoPublicBlobRule,
   DatabricksNoPublicIpRule,
   PreventDestroyRule,
+  DiagnosticsRule,
 ];

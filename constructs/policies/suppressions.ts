@@ -1,5 +1,5 @@
-import { Annotations } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { annotate } from '../core/annotations';
 
 /** The metadata type under which suppressions are recorded on a construct. */
 export const POLICY_SUPPRESSIONS_METADATA = 'policy-suppressions';
@@ -32,7 +32,9 @@ export interface AppliedSuppression extends PolicySuppression {
 export function suppressPolicy(construct: IConstruct, ruleId: string, reason: string): void {
   const trimmed = reason.trim();
   if (trimmed.length < MIN_SUPPRESSION_REASON_LENGTH) {
-    Annotations.of(construct).addError(
+    annotate(
+      construct,
+      'error',
       `[${POLICY_SUPPRESSIONS_METADATA}] the suppression of ${ruleId} needs a reason of at least ${MIN_SUPPRESSION_REASON_LENGTH} characters; got '${trimmed}' (${trimmed.length})`,
     );
     return;

@@ -1,4 +1,6 @@
 import type { EventHubsTier } from '../../constructs/eventhubs/tier-limits';
+import type { AnomalySeverity } from '../../constructs/monitoring/anomaly-alert';
+import type { WarehouseSize } from '../../constructs/monitoring/serving-warehouse';
 
 /** Where Terraform keeps an environment's state. */
 export type BackendConfig =
@@ -58,7 +60,24 @@ export interface EnvironmentConfig {
   };
   readonly keyVault: { readonly softDeleteDays: number };
   readonly databricks: DatabricksConfig;
+  readonly monitoring: MonitoringConfig;
   readonly backend: BackendConfig;
+}
+
+export interface MonitoringConfig {
+  /** Log Analytics retention, 30–730 days. */
+  readonly logRetentionDays: number;
+  /** The action group's short name (at most 12 characters, shown in SMS and e-mail). */
+  readonly actionGroupShortName: string;
+  readonly alertEmails: readonly string[];
+  /** HTTPS webhooks; a URL that carries a token belongs in a sensitive variable, not here. */
+  readonly alertWebhooks: readonly { readonly name: string; readonly serviceUri: string }[];
+  /** Consumer-lag alert: the share of one window's capacity the backlog may grow by before it fires. */
+  readonly lagFactor: number;
+  /** The SQL warehouse that serves gold to BI (Power BI DirectQuery). */
+  readonly warehouse: { readonly clusterSize: WarehouseSize; readonly serverless: boolean; readonly autoStopMinutes: number; readonly maxClusters: number };
+  /** The Databricks SQL alert on each stream's anomalies table. */
+  readonly anomalyAlert: { readonly minSeverity: AnomalySeverity; readonly evaluationMinutes: number };
 }
 
 export interface DatabricksConfig {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DatabricksProvider } from '@cdktf/provider-databricks/lib/provider';
 import { type App, TerraformOutput, type TerraformStack, Testing } from 'cdktf';
 import type { DatabricksWorkspace } from '../../constructs/databricks/databricks-workspace';
+import { type StreamSpecV1, toStreamSpec } from '../../constructs/streams/stream-spec';
 import type { StreamJobInput } from '../../jobs/stream-job-input';
 import { DEFAULT_ENVIRONMENTS } from '../../stacks/config/defaults';
 import type { DatabricksConfig, EnvironmentConfig } from '../../stacks/config/environment';
@@ -63,7 +64,7 @@ export function environment(config: EnvironmentConfig = devConfig(), notebooksDi
 export function stream(overrides: Partial<StreamJobInput> = {}): StreamJobInput {
   return {
     name: 'orders',
-    spec: { specVersion: 1, name: overrides.name ?? 'orders', source: { kind: overrides.source ?? 'eventhubs' } },
+    spec: ordersSpec(overrides.name ?? 'orders', overrides.source ?? 'eventhubs'),
     source: 'eventhubs',
     partitions: 4,
     eventHubNamespaceTier: 'Standard',
@@ -86,4 +87,26 @@ export function resolveIn(stack: TerraformStack, value: unknown): unknown {
   const id = `resolved${resolved++}`;
   new TerraformOutput(stack, id, { value });
   return synthJson(stack).output?.[id]?.value;
+}
+
+/** A complete, valid stream spec for the jobs under test. */
+export function ordersSpec(name = 'orders', source: StreamJobInput['source'] = 'eventhubs'): StreamSpecV1 {
+  return toStreamSpec({
+    name,
+    schema: {
+      fields: [
+        { name: 'order_id', type: 'string', required: true },
+        { name: 'store_id', type: 'string', required: true },
+        { name: 'ts', type: 'timestamp', required: true },
+        { name: 'amount', type: 'double', min: 0 },
+      ],
+    },
+    eventTimeField: 'ts',
+    eventIdField: 'order_id',
+    deviceField: 'store_id',
+    source: { type: source, partitions: 4, retentionDays: 1 },
+    watermark: '5 minutes',
+    windows: [{ id: 'tumbling_1m', type: 'tumbling', duration: '1 minute' }],
+    aggregation: { dimensions: ['store_id'], measures: ['amount'] },
+  });
 }

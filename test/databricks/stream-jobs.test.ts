@@ -3,7 +3,7 @@ import { LAYERS } from '../../jobs/job-definitions';
 import type { StreamJobInput } from '../../jobs/stream-job-input';
 import { StreamJobs, type StreamJobsEnvironment } from '../../jobs/stream-jobs';
 import { problemsOf, resourcesOf, synthJson } from '../helpers/synth';
-import { databricksTestStack, stream } from './helpers';
+import { databricksTestStack, ordersSpec, stream } from './helpers';
 
 const CHECKPOINTS = 'abfss://checkpoints@ststreamdev0001.dfs.core.windows.net/';
 const notebooks = { notebookPath: (name: string) => `/Shared/sp/dev/${name}` };
@@ -118,13 +118,13 @@ describe('StreamJobs, availableNow', () => {
 
   test('the spec is serialized with its keys in the order given', () => {
     // GIVEN
-    const spec = { specVersion: 1, name: 'orders', watermark: '10 minutes', aggregation: { z: 1, a: 2 } };
+    const spec = ordersSpec();
     // WHEN
     const [job] = jobs({ spec }).bodies();
-    // THEN
-    expect((job.task as Task[])[0].notebook_task.base_parameters.spec).toBe(
-      '{"specVersion":1,"name":"orders","watermark":"10 minutes","aggregation":{"z":1,"a":2}}',
-    );
+    // THEN the parameter is the spec's JSON text, key order kept
+    const parameter = (job.task as Task[])[0].notebook_task.base_parameters.spec;
+    expect(parameter).toBe(JSON.stringify(spec));
+    expect(Object.keys(JSON.parse(parameter))).toEqual(Object.keys(spec));
   });
 
   test('a job cluster of its own: the compute spec, sized with the stream partitions', () => {
@@ -192,7 +192,7 @@ describe('StreamJobs validation', () => {
 
   test('a stream name that is not lowercase-hyphen is refused', () => {
     // GIVEN / WHEN
-    const { stack } = jobs({ name: 'Orders_1', spec: { name: 'Orders_1' } });
+    const { stack } = jobs({ name: 'Orders_1', spec: { ...ordersSpec(), name: 'Orders_1' } });
     // THEN
     expect(problemsOf(stack)).toEqual([
       "[test/Orders] streams.Orders_1.name = 'Orders_1' is invalid; allowed: 1–50 lowercase letters, digits and hyphens, starting with a letter",
@@ -201,7 +201,7 @@ describe('StreamJobs validation', () => {
 
   test("a spec whose name is not the stream's is refused", () => {
     // GIVEN / WHEN
-    const { stack } = jobs({ spec: { name: 'payments' } });
+    const { stack } = jobs({ spec: { ...ordersSpec(), name: 'payments' } });
     // THEN
     expect(problemsOf(stack)).toEqual(["[test/Orders] streams.orders.spec.name = 'payments' is invalid; allowed: 'orders' (the stream's name)"]);
   });

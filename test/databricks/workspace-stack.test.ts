@@ -1,7 +1,7 @@
 import { TerraformVariable } from 'cdktf';
 import { SecretValue } from '../../constructs/keyvault/secret-value';
 import { localStatePath } from '../../stacks/backend';
-import { problemsOf, resourcesOf } from '../helpers/synth';
+import { problemsOf, resourcesOf, streamJobsOf } from '../helpers/synth';
 import { devConfig, environment, fullSynth, stream } from './helpers';
 
 describe('WorkspaceStack', () => {
@@ -94,7 +94,7 @@ describe('WorkspaceStack', () => {
     // THEN
     const json = fullSynth(env.app)['dev-workspace'];
     const [catalog] = Object.values(resourcesOf(json, 'databricks_catalog'));
-    const [job] = Object.values(resourcesOf(json, 'databricks_job'));
+    const [job] = streamJobsOf(json);
     const parameters = (job.task as { notebook_task: { base_parameters: Record<string, string> } }[])[0].notebook_task.base_parameters;
     expect([catalog.name, parameters.catalog, parameters.lake_root]).toEqual([
       'stream_dev',

@@ -53,3 +53,10 @@ export function newApp(): App {
 export function refOf(resource: TerraformResource, attribute: string): string {
   return `\${${resource.terraformResourceType}.${TerraformStack.of(resource).getLogicalId(resource)}.${attribute}}`;
 }
+
+/** The stream jobs (their tasks run notebooks), without the monitoring jobs that evaluate SQL alerts. */
+export function streamJobsOf(json: TerraformJson): Array<Record<string, unknown>> {
+  return Object.values(resourcesOf(json, 'databricks_job')).filter((job) =>
+    ((job.task ?? []) as Array<Record<string, unknown>>).some((task) => task.notebook_task !== undefined),
+  );
+}

@@ -6,7 +6,7 @@ import { addEnvironment } from '../../stacks/app';
 import { DEFAULT_ENVIRONMENTS } from '../../stacks/config/defaults';
 import { iotTelemetry } from '../../stacks/streams/iot-telemetry';
 import { weather } from '../../stacks/streams/weather';
-import { problemsOf, refOf, resourcesOf, synthJson, type TerraformJson, testStack } from '../helpers/synth';
+import { problemsOf, refOf, resourcesOf, streamJobsOf, synthJson, type TerraformJson, testStack } from '../helpers/synth';
 
 function environment(name: 'dev' | 'staging' | 'prod', streams = [iotTelemetry]) {
   const app = Testing.app();
@@ -39,7 +39,7 @@ describe('MedallionPipeline', () => {
 
   test('every job carries the stream spec; the bronze job reads the consumer group and secret created above', () => {
     const { workspaceJson } = environment('dev');
-    const jobs = Object.values(resourcesOf(workspaceJson, 'databricks_job'));
+    const jobs = streamJobsOf(workspaceJson);
     expect(jobs.length).toBeGreaterThan(0);
     const spec = JSON.stringify(toStreamSpec(iotTelemetry));
     const tasks = jobs.flatMap((job) => job.task as Array<{ task_key: string; notebook_task: { base_parameters: Record<string, string> } }>);

@@ -1,9 +1,10 @@
 import { Aspects } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { LogAnalytics } from '../../constructs/monitoring/log-analytics';
 import { PolicyAspect } from '../../constructs/policies/policy-aspect';
 import { PublicNetworkAccessRule } from '../../constructs/policies/rules/public-network-access';
 import { PLATFORM_POLICY_RULES } from '../../constructs/policies/ruleset';
-import { checkPolicies, findingsOf, lake, namespace, rawStorage, testStack, vault } from './helpers';
+import { checkPolicies, findingsOf, LOCATION, lake, namespace, naming, rawStorage, testStack, vault } from './helpers';
 
 describe('PolicyAspect', () => {
   test('invoking the aspects twice yields each annotation once', () => {
@@ -30,12 +31,13 @@ describe('PolicyAspect', () => {
     expect(findingsOf(stack).map((finding) => finding.message.slice(0, 9))).toEqual(['[SP-NET1]']);
   });
 
-  test('by default it runs every platform rule, and the constructs raise only the SAS warning', () => {
+  test('by default it runs every platform rule, and the constructs with their diagnostics raise only the SAS warning', () => {
     // GIVEN
     const stack = testStack();
-    namespace(stack);
-    lake(stack);
-    vault(stack);
+    const logs = new LogAnalytics(stack, 'Logs', { naming, resourceGroupName: 'rg', location: LOCATION });
+    logs.addDiagnostics('Events', namespace(stack).resource);
+    logs.addDiagnostics('Lake', lake(stack).account);
+    logs.addDiagnostics('Vault', vault(stack).resource);
     // WHEN
     const aspect = checkPolicies(stack);
     // THEN

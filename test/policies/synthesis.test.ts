@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, Aspects, TerraformStack } from 'cdktf';
 import { ConfigurationError, stagingDirFor, synthesizeApp } from '../../constructs/core/synthesis';
+import { LogAnalytics } from '../../constructs/monitoring/log-analytics';
 import { PolicyAspect } from '../../constructs/policies/policy-aspect';
 import { suppressPolicy } from '../../constructs/policies/suppressions';
-import { namespace } from './helpers';
+import { LOCATION, namespace, naming } from './helpers';
 
 /** An app in a scratch folder with one stack holding an Event Hubs namespace open to the internet. */
 function appWithPublicNamespace() {
@@ -16,6 +17,7 @@ function appWithPublicNamespace() {
   const stack = new TerraformStack(app, 'dev-platform');
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
   const events = namespace(stack, { localAuthentication: false, network: { publicNetworkAccess: true, defaultAction: 'Allow' } });
+  new LogAnalytics(stack, 'Logs', { naming, resourceGroupName: 'rg', location: LOCATION }).addDiagnostics('Events', events.resource);
   Aspects.of(stack).add(new PolicyAspect({ environment: 'dev' }));
   return { root, outdir, app, events };
 }
