@@ -49,7 +49,8 @@ export TF_INPUT=0
 log() { printf '[verify %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# Pick the Terraform CLI: VERIFY_TF_CLI, else terraform >= 1.7 on PATH (mock_provider needs 1.7),
+# Pick the Terraform CLI: VERIFY_TF_CLI, else terraform >= 1.11 on PATH (mock_provider needs 1.7,
+# override_during in the mock plans 1.11),
 # else the OpenTofu built by build-providers.sh. Prints the path; never builds.
 resolve_tf_cli() {
   if [[ -n "${VERIFY_TF_CLI:-}" ]]; then echo "$VERIFY_TF_CLI"; return; fi
@@ -65,7 +66,7 @@ terraform_ok() {
   [[ -n "$v" ]] || return 1
   local major minor
   IFS=. read -r major minor _ <<<"$v"
-  (( major > 1 || (major == 1 && minor >= 7) ))
+  (( major > 1 || (major == 1 && minor >= 11) ))
 }
 
 # Version recorded in the manifest for a provider ("" when not in the mirror).
@@ -97,4 +98,19 @@ provider_note() {
          else if ($4=="substitute") printf "%s %s->%s SUBSTITUTE; ", $1, $2, $3;
          else if ($4=="missing") printf "%s %s MISSING; ", $1, $2;
          else printf "%s wants %s, mirror has %s; ", $1, $2, $3 }' "$1"
+}
+
+# Upgrade guides between the pinned and the substitute major version of each substituted provider
+# (azurerm ships website/docs/guides/<M>.0-upgrade-guide.html.markdown). Used to tell apart errors
+# that only the newer substitute raises. Prints paths, one per line.
+substitute_guides() {
+  local p req built kind mod major_req major_built m
+  while read -r p req built kind; do
+    [[ "$kind" == substitute ]] || continue
+    mod="$(awk -F'\t' -v p="$p" '$1==p {print $5}' "$MANIFEST")"
+    major_req="${req%%.*}"; major_built="${built%%.*}"
+    for ((m = major_req + 1; m <= major_built; m++)); do
+      echo "$GOMODCACHE/$mod/website/docs/guides/$m.0-upgrade-guide.html.markdown"
+    done
+  done <"$1/.verify-providers"
 }

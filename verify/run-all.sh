@@ -14,7 +14,7 @@ STACKS_ARG="${1:-$REPO_ROOT/cdktf.out/stacks}"
 STACKS_DIR="$(cd "$STACKS_ARG" && pwd)"
 mkdir -p "$LOG_DIR"
 
-declare -a SUMMARY
+SUMMARY=()
 FAILED=0
 now() { date +%s.%N; }
 step() {   # step NAME LOGFILE -- command...

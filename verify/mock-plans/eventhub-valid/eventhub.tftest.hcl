@@ -2,6 +2,9 @@
 # The real provider's schema types the plan; mock_provider supplies computed values, no credentials.
 
 mock_provider "azurerm" {
+  # Mock computed values during plan (Terraform >= 1.11), so references are known and the
+  # provider's value checks on nested blocks (capture_description) run; IDs must then parse.
+  override_during = plan
   # Resource IDs must parse as Azure IDs where other resources reference them.
   mock_resource "azurerm_eventhub_namespace" {
     defaults = {
