@@ -1,0 +1,30 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { defaultArchitecturePage, readmeWithDiagram } from '../stacks/diagram-main';
+
+describe('architecture diagram', () => {
+  const page = defaultArchitecturePage();
+
+  test('docs/architecture.md is the diagram of the current default app (run `npm run diagram`)', () => {
+    expect(fs.readFileSync(path.join(__dirname, '..', 'docs', 'architecture.md'), 'utf8')).toBe(page);
+  });
+
+  test('the README shows the current dev diagram (run `npm run diagram`)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    expect(readmeWithDiagram(readme)).toBe(readme);
+  });
+
+  test('each environment shows every stream from its event hub, through its consumer group, to its bronze job', () => {
+    for (const env of ['dev', 'staging', 'prod']) expect(page).toContain(`## ${env}\n`);
+    expect(page).toContain('hub_evh_iot_telemetry -- "eventhubs, cg-bronze" --> job_iot_telemetry_bronze');
+    expect(page).toContain('hub_evh_manufacturing_sensors -- "kafka, cg-bronze" --> job_manufacturing_sensors_bronze');
+    expect(page).toContain('hub_evh_weather -- "eventhubs, $Default" --> job_weather_bronze');
+  });
+
+  test('capture appears where the environment enables it: staging and prod, not dev', () => {
+    const [dev, staging, prod] = page.split(/^## /m).slice(1);
+    expect(dev).not.toContain('capture (Avro)');
+    expect(staging).toContain('hub_evh_iot_telemetry -- "capture (Avro)" --> lake');
+    expect(prod).toContain('hub_evh_iot_telemetry -- "capture (Avro)" --> lake');
+  });
+});
