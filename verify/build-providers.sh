@@ -8,13 +8,15 @@
 #   VERIFY_ALLOW_MISSING=1 ...           # exit 0 even if a provider could not be built at all
 #   VERIFY_BUILD_TOFU=1 ...              # build OpenTofu even though terraform is on PATH
 #   VERIFY_ONLY="azurerm tofu" ...       # build a subset (names: azurerm databricks tofu)
+#   VERIFY_PRUNE_GO_CACHES=1 ...         # delete the Go module/build caches afterwards (keeps the mirror)
 set -euo pipefail
 # shellcheck source=verify/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 mkdir -p "$MIRROR_DIR/registry.terraform.io" "$TOOLS_BIN" "$SRC_DIR" "$LOG_DIR" "$GOMODCACHE" "$GOCACHE"
-# OpenTofu resolves bare/"hashicorp/x" sources to registry.opentofu.org: serve the same tree there.
-[[ -e "$MIRROR_DIR/registry.opentofu.org" ]] || ln -s registry.terraform.io "$MIRROR_DIR/registry.opentofu.org"
+# OpenTofu resolves bare/"hashicorp/x" sources to registry.opentofu.org; its mirror scan does not
+# follow a symlinked host directory, so that tree is built of hard links (see mirror_for_tofu).
+[[ -L "$MIRROR_DIR/registry.opentofu.org" ]] && rm -f "$MIRROR_DIR/registry.opentofu.org"
 touch "$MANIFEST"
 
 PLATFORM="$("$GO" env GOOS)_$("$GO" env GOARCH)"
@@ -80,6 +82,13 @@ source_version() {
   esac
 }
 
+# Same provider tree under registry.opentofu.org, hard-linked (no extra disk; copy if links fail).
+mirror_for_tofu() {
+  local src="$MIRROR_DIR/registry.terraform.io/$1/$2" dst="$MIRROR_DIR/registry.opentofu.org/$1/$2"
+  rm -rf "$dst"; mkdir -p "$(dirname "$dst")"
+  cp -al "$src" "$dst" 2>/dev/null || cp -a "$src" "$dst"
+}
+
 build_provider() {
   local name="$1" ns="$2" pinned="$3" module="$4" query="$5" subst="$6" ldvar="$7"
   local kind="exact" resolved err
@@ -122,6 +131,11 @@ build_provider() {
     mkdir -p "$(dirname "$marker")"; echo "$want $bin" >"$marker"
     rm -rf "$src"   # sources stay in GOMODCACHE; the copy was only needed to build
   fi
+  mirror_for_tofu "$ns" "$name"
+  # Keep the provider's upgrade guides beside the mirror: validate-stacks.sh uses them to tell
+  # substitute-only errors apart, and they must survive VERIFY_PRUNE_GO_CACHES.
+  mkdir -p "$VERIFY_CACHE/guides/$name"
+  cp "$moddir"/website/docs/guides/*upgrade-guide*.markdown "$VERIFY_CACHE/guides/$name/" 2>/dev/null || true
   set_manifest "$name" "$pinned" "$version" "$kind" "$want"
   STATUS+=("$name: $version ($kind, from $want)")
 }
@@ -172,6 +186,12 @@ for c in $ONLY; do
   esac
 done
 write_cli_config
+
+# The Go caches are ~10 GB after a cold build, the mirror ~0.2 GB: CI can cache the mirror alone.
+if [[ "${VERIFY_PRUNE_GO_CACHES:-0}" == 1 ]]; then
+  log "pruning Go caches ($GOMODCACHE, $GOCACHE); the mirror and bin/ stay"
+  "$GO" clean -cache -modcache
+fi
 
 cli="$(resolve_tf_cli || echo 'NONE (run with VERIFY_ONLY=tofu)')"
 log "summary:"

@@ -101,16 +101,16 @@ provider_note() {
 }
 
 # Upgrade guides between the pinned and the substitute major version of each substituted provider
-# (azurerm ships website/docs/guides/<M>.0-upgrade-guide.html.markdown). Used to tell apart errors
+# (azurerm ships website/docs/guides/<M>.0-upgrade-guide.html.markdown; build-providers.sh copies
+# them to VERIFY_CACHE/guides/<provider>/). Used to tell apart errors
 # that only the newer substitute raises. Prints paths, one per line.
 substitute_guides() {
-  local p req built kind mod major_req major_built m
+  local p req built kind major_req major_built m
   while read -r p req built kind; do
     [[ "$kind" == substitute ]] || continue
-    mod="$(awk -F'\t' -v p="$p" '$1==p {print $5}' "$MANIFEST")"
     major_req="${req%%.*}"; major_built="${built%%.*}"
     for ((m = major_req + 1; m <= major_built; m++)); do
-      echo "$GOMODCACHE/$mod/website/docs/guides/$m.0-upgrade-guide.html.markdown"
+      echo "$VERIFY_CACHE/guides/$p/$m.0-upgrade-guide.html.markdown"
     done
   done <"$1/.verify-providers"
 }

@@ -65,16 +65,9 @@ for ((i = 0; i < $(case_count plan); i++)); do
   expect_rc "invalid fixture '$name' is rejected by the mock-provider plan" 1 "$text" -- "$V/mock-plans/run.sh" "$dir"
 done
 mkdir -p "$TMP/mock-tests/eventhub-valid"
-cat >"$TMP/mock-tests/eventhub-valid/wrong.tftest.hcl" <<'HCL'
-mock_provider "azurerm" {}
-run "wrong_partition_count" {
-  command = plan
-  assert {
-    condition     = azurerm_eventhub.telemetry.partition_count == 32
-    error_message = "deliberately wrong expectation"
-  }
-}
-HCL
+# The fixture's own test with one expectation made wrong (keeps its well-formed mock IDs).
+sed -e 's/partition_count == 8/partition_count == 32/' -e 's/telemetry hub should plan 8 partitions/deliberately wrong expectation/' \
+  "$V/mock-plans/eventhub-valid/eventhub.tftest.hcl" >"$TMP/mock-tests/eventhub-valid/wrong.tftest.hcl"
 expect_rc "a failing mock-plan assertion fails the run" 1 "deliberately wrong expectation" -- \
   env VERIFY_MOCK_TESTS_DIR="$TMP/mock-tests" "$V/mock-plans/run.sh" "$FIX/stacks"
 

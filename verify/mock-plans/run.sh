@@ -12,7 +12,7 @@ STACKS_DIR="$(cd "${1:-$REPO_ROOT/cdktf.out/stacks}" 2>/dev/null && pwd)" \
   || die "no stacks directory '${1:-$REPO_ROOT/cdktf.out/stacks}' (run: npm run synth)"
 [[ -f "$TF_CLI_CONFIG" ]] || die "no $TF_CLI_CONFIG: run verify/build-providers.sh first"
 TF="$(resolve_tf_cli)" || die "no terraform >= 1.11 and no OpenTofu: run verify/build-providers.sh"
-IS_TOFU=""; "$TF" version | head -1 | grep -q OpenTofu && IS_TOFU=1
+IS_TOFU=""; case "$("$TF" version)" in *OpenTofu*) IS_TOFU=1 ;; esac
 TESTS_DIR="${VERIFY_MOCK_TESTS_DIR:-$VERIFY_DIR/mock-plans}"   # override only in tests of this harness
 WORK="${VERIFY_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/verify-mock.XXXXXX")}"
 mkdir -p "$WORK"
@@ -34,15 +34,6 @@ for src in "${STACKS[@]}"; do
     fi
     continue
   fi
-  mkdir -p "$dest/tests"
-  python3 "$VERIFY_DIR/tfjson.py" smoke-test "$dest" ${IS_TOFU:+--tofu} >"$dest/tests/zz_smoke.tftest.hcl"
-  nhand=0
-  if [[ -d "$TESTS_DIR/$name" ]]; then
-    for t in "$TESTS_DIR/$name"/*.tftest.hcl; do
-      [[ -e "$t" ]] || continue
-      cp "$t" "$dest/tests/"; nhand=$((nhand + 1))
-    done
-  fi
   if ! (cd "$dest" && "$TF" init -backend=false -input=false -no-color) >"$dest/init.log" 2>&1; then
     ROWS+=("$(printf '%-40s %-8s %s' "$name" INIT-ERR "$note")"); FAILED=1
     DETAILS+=("== $name: terraform init failed ($dest/init.log)" "$(grep -v '^\s*$' "$dest/init.log" | tail -n 15)")
@@ -57,6 +48,23 @@ for src in "${STACKS[@]}"; do
       ROWS+=("$(printf '%-40s %-8s %s' "$name" SKIPPED "config is invalid only for the substitute provider (see validate); $note")")
       continue
     fi
+  fi
+  # Tests go in after init: init parses tests/ too, and a bad test must fail as a test, not as init.
+  mkdir -p "$dest/tests"
+  # Mock defaults may only name attributes the provider has (OpenTofu rejects others): pass the
+  # schema, fetched once per provider set.
+  schema="$WORK/schema-$(cksum <"$dest/.verify-providers" | cut -d' ' -f1).json"
+  [[ -s "$schema" ]] || (cd "$dest" && "$TF" providers schema -json) >"$schema"
+  python3 "$VERIFY_DIR/tfjson.py" smoke-test "$dest" --schema "$schema" ${IS_TOFU:+--tofu} >"$dest/tests/zz_smoke.tftest.hcl"
+  nhand=0
+  if [[ -d "$TESTS_DIR/$name" ]]; then
+    for t in "$TESTS_DIR/$name"/*.tftest.hcl; do
+      [[ -e "$t" ]] || continue
+      # OpenTofu mocks computed values during plan anyway and rejects Terraform's override_during.
+      if [[ -n "$IS_TOFU" ]]; then grep -v '^[[:space:]]*override_during[[:space:]]*=' "$t" >"$dest/tests/$(basename "$t")"
+      else cp "$t" "$dest/tests/"; fi
+      nhand=$((nhand + 1))
+    done
   fi
   if (cd "$dest" && "$TF" test -no-color) >"$dest/test.log" 2>&1; then
     res="$(grep -E '^(Success|Failure)!' "$dest/test.log" | tail -1)"
