@@ -171,6 +171,10 @@ MOCK_RESOURCE_DEFAULTS = {
         "azurerm_user_assigned_identity": {"id": ARM + "Microsoft.ManagedIdentity/userAssignedIdentities/id-mock",
                                            "principal_id": ZERO_UUID, "client_id": ZERO_UUID, "tenant_id": ZERO_UUID},
         "azurerm_log_analytics_workspace": {"id": ARM + "Microsoft.OperationalInsights/workspaces/law-mock"},
+        "azurerm_monitor_action_group": {"id": ARM + "Microsoft.Insights/actionGroups/ag-mock"},
+        "azurerm_monitor_metric_alert": {"id": ARM + "Microsoft.Insights/metricAlerts/alert-mock"},
+        "azurerm_monitor_diagnostic_setting": {"id": ARM + "Microsoft.EventHub/namespaces/evhns-mock|diag-mock"},
+        "azurerm_application_insights": {"id": ARM + "Microsoft.Insights/components/appi-mock"},
         "azurerm_role_assignment": {"id": "/subscriptions/" + ZERO_UUID + "/providers/Microsoft.Authorization/roleAssignments/" + ZERO_UUID},
     },
 }
@@ -201,7 +205,14 @@ def mock_block(ptype, alias, used_data, used_resources):
         lines.append(f"  alias = {hcl_str(alias)}")
     if ptype in MOCK_RESOURCE_DEFAULTS and OVERRIDE_DURING_PLAN:
         lines.append("  override_during = plan")
-    for rtype, vals in MOCK_RESOURCE_DEFAULTS.get(ptype, {}).items():
+    table = dict(MOCK_RESOURCE_DEFAULTS.get(ptype, {}))
+    if ptype == "azurerm":
+        # Any other azurerm type still gets an ID that parses as a generic ARM ID (typed parsers
+        # will name the type that needs a real entry above).
+        for rtype in used_resources:
+            if rtype.startswith("azurerm_") and rtype not in table:
+                table[rtype] = {"id": ARM + "Mock.Provider/" + rtype + "/mock"}
+    for rtype, vals in sorted(table.items()):
         vals = known(rtype, vals)
         if rtype in used_resources and vals:
             body = ", ".join(f"{k} = {hcl_str(v)}" for k, v in vals.items())
