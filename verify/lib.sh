@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Shared settings for the verify/ scripts: version pins, cache layout, Terraform CLI choice.
 # Sourced, never run. Everything heavy lives OUTSIDE the repo, under VERIFY_CACHE.
+# shellcheck disable=SC2034  # the variables are used by the scripts that source this file
 set -euo pipefail
 
 VERIFY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +15,7 @@ DATABRICKS_VERSION="1.99.0"                                # @cdktf/provider-dat
 DATABRICKS_MODULE="github.com/databricks/terraform-provider-databricks"
 DATABRICKS_QUERY="v1.99.0"
 OPENTOFU_MODULE="github.com/opentofu/opentofu"
-OPENTOFU_QUERY="v1.10.10"                                  # fallback CLI when no terraform >= 1.7 is on PATH
+OPENTOFU_QUERY="v1.10.10"                                  # fallback CLI when no terraform >= 1.11 is on PATH
 
 # A substitute is ONLY used with VERIFY_ALLOW_SUBSTITUTE=1 and is always reported as such.
 # The workplace Go proxy refuses the 4.55.0 commit (403 "This module version is not available");
@@ -69,9 +70,6 @@ terraform_ok() {
   (( major > 1 || (major == 1 && minor >= 11) ))
 }
 
-# Version recorded in the manifest for a provider ("" when not in the mirror).
-mirror_version() { [[ -f "$MANIFEST" ]] && awk -F'\t' -v p="$1" '$1==p {print $3}' "$MANIFEST" || true; }
-mirror_kind() { [[ -f "$MANIFEST" ]] && awk -F'\t' -v p="$1" '$1==p {print $4}' "$MANIFEST" || true; }
 
 # List stack directories (those holding cdk.tf.json) under $1, one per line, sorted.
 list_stacks() {
