@@ -54,9 +54,14 @@ def run_all(spark, spec_json: str, spec, root: Path, sink: InMemorySink) -> None
     ).awaitTermination()
     common = {"spec": spec_json, "checkpoint_root": ckpt, "lake_root": str(root / "lake"), "trigger": AVAILABLE_NOW}
     jobs.run_silver(spark, **common)
-    jobs.run_gold(spark, **common)
-    jobs.run_anomalies(spark, sink=sink, **common)
-    jobs.run_features(spark, **common)
+    # gold (one query per window), anomalies and features all read silver independently: run them together.
+    queries = [
+        *jobs.run_gold(spark, wait=False, **common),
+        *jobs.run_anomalies(spark, sink=sink, wait=False, **common),
+        *jobs.run_features(spark, wait=False, **common),
+    ]
+    for query in queries:
+        query.awaitTermination()
 
 
 def snapshot(spark, spec, root: Path) -> dict:
