@@ -66,11 +66,8 @@ def aggregate(silver: DataFrame, spec: StreamSpec, window: WindowSpec) -> DataFr
         F.col("window.end").alias("window_end"),
         "dimension",
         "dimension_value",
-        *[
-            c
-            for c in ["event_count"]
-            + [f"{m}_{s}" for m in spec.measures for s in ("avg", "min", "max", "stddev", "count")]
-        ],
+        "event_count",
+        *[f"{m}_{stat}" for m in spec.measures for stat in ("avg", "min", "max", "stddev", "count")],
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,9 +216,7 @@ class SilverWriter:
         idempotent.append(state, self.tables.silver_state, self.txn_app_id, batch_id)
 
 
-def _timedelta(duration: str):
-    from datetime import timedelta
-
+def _timedelta(duration: str) -> timedelta:
     return timedelta(seconds=durations.to_seconds(duration))
 
 
