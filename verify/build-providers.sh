@@ -175,6 +175,8 @@ provider_installation {
 EOF
 }
 
+# Written first: the CLI config only names the mirror, and tofu/terraform warn when it is missing.
+write_cli_config
 for c in $ONLY; do
   case "$c" in
     azurerm)    build_provider azurerm hashicorp "$AZURERM_VERSION" "$AZURERM_MODULE" "$AZURERM_QUERY" \
@@ -185,7 +187,6 @@ for c in $ONLY; do
     *) die "unknown component $c" ;;
   esac
 done
-write_cli_config
 
 # The Go caches are ~10 GB after a cold build, the mirror ~0.2 GB: CI can cache the mirror alone.
 if [[ "${VERIFY_PRUNE_GO_CACHES:-0}" == 1 ]]; then
