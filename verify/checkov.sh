@@ -28,6 +28,7 @@ mkdir -p "$LOG_DIR"
 mapfile -t STACKS < <(list_stacks "$STACKS_DIR")
 [[ ${#STACKS[@]} -gt 0 ]] || die "no */cdk.tf.json under $STACKS_DIR"
 OUT="$(mktemp -d "${TMPDIR:-/tmp}/verify-checkov.XXXXXX")"
+[[ -n "${VERIFY_KEEP_WORK:-}" ]] || trap 'rm -rf "$OUT"' EXIT
 # No platform, no network: skip the Prisma/Bridgecrew download and guideline fetch.
 export BC_SKIP_MAPPING=TRUE CHECKOV_RUN_SCA_PACKAGE_SCAN_V2=false
 for src in "${STACKS[@]}"; do
@@ -39,7 +40,6 @@ for src in "${STACKS[@]}"; do
   # checkov exits 1 when checks fail (judged below); anything else is a crash.
   [[ $rc -le 1 ]] || { cat "$OUT/$name.err" >&2; die "checkov crashed on $name (exit $rc)"; }
 done
-"$VENV/bin/python" "$VERIFY_DIR/checkov_report.py" "$SKIPS" "$OUT" "$("$VENV/bin/checkov" --version)"
-rc=$?
-[[ -n "${VERIFY_KEEP_WORK:-}" ]] || rm -rf "$OUT"
+rc=0
+"$VENV/bin/python" "$VERIFY_DIR/checkov_report.py" "$SKIPS" "$OUT" "$("$VENV/bin/checkov" --version)" || rc=$?
 exit "$rc"

@@ -13,6 +13,8 @@ STACKS_DIR="$(cd "${1:-$REPO_ROOT/cdktf.out/stacks}" 2>/dev/null && pwd)" \
 TF="$(resolve_tf_cli)" || die "no terraform >= 1.11 and no OpenTofu: run verify/build-providers.sh"
 WORK="${VERIFY_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/verify-validate.XXXXXX")}"
 mkdir -p "$WORK"
+# Scratch copies go away on any exit, unless asked to keep them or given a work dir.
+[[ -n "${VERIFY_KEEP_WORK:-}" || -n "${VERIFY_WORK_DIR:-}" ]] || trap 'rm -rf "$WORK"' EXIT
 mapfile -t STACKS < <(list_stacks "$STACKS_DIR")
 [[ ${#STACKS[@]} -gt 0 ]] || die "no */cdk.tf.json under $STACKS_DIR"
 log "validating ${#STACKS[@]} stack(s) from $STACKS_DIR with $TF (scratch: $WORK)"
@@ -63,5 +65,4 @@ if grep -q SUBSTITUTE <<<"${ROWS[*]}"; then
   echo "NOTE: SUBSTITUTE means the pinned provider could not be built here; a substitute version was used (see verify/README.md)."
   echo "      SUBST-OK: the only errors are on arguments the substitute's upgrade guide lists as changed."
 fi
-[[ -n "${VERIFY_KEEP_WORK:-}" || -n "${VERIFY_WORK_DIR:-}" ]] || rm -rf "$WORK"
 exit "$FAILED"

@@ -16,6 +16,8 @@ IS_TOFU=""; case "$("$TF" version)" in *OpenTofu*) IS_TOFU=1 ;; esac
 TESTS_DIR="${VERIFY_MOCK_TESTS_DIR:-$VERIFY_DIR/mock-plans}"   # override only in tests of this harness
 WORK="${VERIFY_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/verify-mock.XXXXXX")}"
 mkdir -p "$WORK"
+# Scratch copies go away on any exit, unless asked to keep them or given a work dir.
+[[ -n "${VERIFY_KEEP_WORK:-}" || -n "${VERIFY_WORK_DIR:-}" ]] || trap 'rm -rf "$WORK"' EXIT
 mapfile -t STACKS < <(list_stacks "$STACKS_DIR")
 [[ ${#STACKS[@]} -gt 0 ]] || die "no */cdk.tf.json under $STACKS_DIR"
 log "mock plans for ${#STACKS[@]} stack(s) from $STACKS_DIR with $TF"
@@ -85,5 +87,4 @@ done
 echo "terraform test with mock providers ($("$TF" version | head -1)) over $STACKS_DIR:"
 printf '  %s\n' "${ROWS[@]}"
 if [[ ${#DETAILS[@]} -gt 0 ]]; then printf '%s\n' "${DETAILS[@]}"; fi
-[[ -n "${VERIFY_KEEP_WORK:-}" || -n "${VERIFY_WORK_DIR:-}" ]] || rm -rf "$WORK"
 exit "$FAILED"
