@@ -1,4 +1,5 @@
-import { App, Aspects, TerraformResource, type TerraformStack } from 'cdktf';
+import { App, Aspects, type IAspect, TerraformResource } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import { MedallionPipeline } from '../constructs/patterns/medallion-pipeline';
 import { PolicyAspect } from '../constructs/policies/policy-aspect';
 import { PreventDestroyRule } from '../constructs/policies/rules/prevent-destroy';
@@ -35,17 +36,21 @@ export function addEnvironment(app: App, config: EnvironmentConfig, streams: rea
  * reason, and prod's stateful resources cannot be destroyed by Terraform.
  */
 function applyPolicies(config: EnvironmentConfig, platform: PlatformStack, workspace: WorkspaceStack): void {
+  if (config.name === 'prod') Aspects.of(platform).add(new PreventDestroyAspect());
   for (const stack of [platform, workspace]) Aspects.of(stack).add(new PolicyAspect({ environment: config.name }));
   if (config.network.mode === 'public' && config.network.allowedIpRanges.length === 0) {
     const reason = `${config.name} uses public network mode without allowedIpRanges: the endpoints accept any source address and rely on Entra ID and SAS authentication; set network.mode 'private' or allowedIpRanges to comply`;
     for (const construct of [platform.lake, platform.namespace, platform.keyVault]) suppressPolicy(construct, 'SP-NET1', reason);
   }
-  if (config.name === 'prod') protectStatefulResources(platform);
 }
 
-/** `lifecycle.prevent_destroy` on every resource SP-LC1 names: losing one loses data or the stream. */
-function protectStatefulResources(stack: TerraformStack): void {
-  for (const node of stack.node.findAll()) {
+/**
+ * `lifecycle.prevent_destroy` on every resource SP-LC1 names (losing one loses data or the stream).
+ * An aspect, so streams added after `addEnvironment` are protected too; added before the policy aspect,
+ * so it runs first on each resource.
+ */
+class PreventDestroyAspect implements IAspect {
+  public visit(node: IConstruct): void {
     if (TerraformResource.isTerraformResource(node) && PreventDestroyRule.resourceTypes.includes(node.terraformResourceType)) {
       node.lifecycle = { ...node.lifecycle, preventDestroy: true };
     }

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Testing } from 'cdktf';
 import { stagingDirFor, synthesizeApp } from '../constructs/core/synthesis';
-import { buildApp } from '../stacks/app';
+import { addEnvironment, addStream, buildApp } from '../stacks/app';
+import { DEFAULT_ENVIRONMENTS } from '../stacks/config/defaults';
 import { loadEnvironments } from '../stacks/config/load';
+import { iotTelemetry } from '../stacks/streams/iot-telemetry';
 
 /** The default app as `npm run synth` writes it, read back stack by stack. */
 function synthesizeDefaultApp(): Record<string, string> {
@@ -50,5 +53,16 @@ describe('the default app', () => {
       expect(text).not.toContain(os.homedir());
       expect(text).not.toContain(process.cwd());
     }
+  });
+});
+
+describe('streams added after the environment', () => {
+  test('are protected in prod like the example streams', () => {
+    const app = Testing.app();
+    const prod = addEnvironment(app, DEFAULT_ENVIRONMENTS.prod, []);
+    addStream(prod, { ...iotTelemetry, name: 'late-stream', source: { ...iotTelemetry.source, eventHubName: undefined } });
+    const json = JSON.parse(Testing.synth(prod.platform, true));
+    const hubs = Object.values(json.resource.azurerm_eventhub) as Array<{ name: string; lifecycle?: { prevent_destroy?: boolean } }>;
+    expect(hubs.map((hub) => [hub.name, hub.lifecycle?.prevent_destroy])).toEqual([['evh-late-stream', true]]);
   });
 });
