@@ -2,7 +2,13 @@ import { Job, type JobEmailNotifications, type JobHealth, type JobJobCluster, ty
 import { Construct } from 'constructs';
 import { NAME_RULES } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
-import { STREAM_SOURCES, type StreamingCompute, sourceCompatibilityProblems, sourceLibraries } from '../constructs/databricks/streaming-compute';
+import {
+  notebookLibraries,
+  STREAM_SOURCES,
+  type StreamingCompute,
+  sourceCompatibilityProblems,
+  sourceLibraries,
+} from '../constructs/databricks/streaming-compute';
 import { EVENT_HUBS_TIERS, TIER_LIMITS } from '../constructs/eventhubs/tier-limits';
 import { JOB_MODES, type JobMode, LAYER_DEFINITIONS, type Layer, type LayerDefinition, type TableLocation, taskParameters } from './job-definitions';
 import type { StreamJobInput } from './stream-job-input';
@@ -88,7 +94,7 @@ export class StreamJobs extends Construct {
     const tags = { ...(props.tags ?? {}), stream: input.name };
 
     const task = (layer: LayerDefinition, clusterKey: string | undefined): JobTask => {
-      const libraries = layer.readsSource ? sourceLibraries(input.source) : [];
+      const libraries = [...notebookLibraries(), ...(layer.readsSource ? sourceLibraries(input.source) : [])];
       return {
         taskKey: layer.layer,
         jobClusterKey: clusterKey,

@@ -15,7 +15,7 @@ import { StreamDashboard } from '../constructs/monitoring/stream-dashboard';
 import type { TableLocation } from '../jobs/job-definitions';
 import type { StreamJobInput } from '../jobs/stream-job-input';
 import { StreamJobs } from '../jobs/stream-jobs';
-import { tableReference } from '../jobs/table-names';
+import { SCHEMA_PLACEHOLDER, tableReference } from '../jobs/table-names';
 import { configureBackend } from './backend';
 import type { EnvironmentConfig } from './config/environment';
 import type { PlatformStack } from './platform-stack';
@@ -128,9 +128,14 @@ export class WorkspaceStack extends TerraformStack {
     new TerraformOutput(this, 'secret_scope', { value: this.secretScope.name });
   }
 
-  /** Where tables live: the catalog (Unity Catalog on) or the lake's `gold` container root. */
+  /**
+   * Where tables live: the catalog (Unity Catalog on), or the lake with each layer in its own container
+   * (`abfss://{schema}@<account>...`: the jobs put bronze tables in `bronze`, silver in `silver`...).
+   */
   public get tables(): TableLocation {
-    return this.unityCatalog ? { catalog: this.unityCatalog.catalogName } : { lakeRoot: this.platform.lake.abfssUrl('gold') };
+    return this.unityCatalog
+      ? { catalog: this.unityCatalog.catalogName }
+      : { lakeRoot: `abfss://${SCHEMA_PLACEHOLDER}@${this.platform.lake.name}.dfs.core.windows.net/` };
   }
 
   /** Adds the jobs of one stream (see `StreamJobs`); the same name twice is a problem. */

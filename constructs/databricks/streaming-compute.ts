@@ -90,6 +90,17 @@ export function sourceCompatibilityProblems(fieldPrefix: string, req: SourceRequ
   return problems;
 }
 
+/**
+ * What the `medallion` package needs beyond the Databricks Runtime, as in requirements.txt (a test keeps
+ * the two equal): every task validates its spec with jsonschema.
+ */
+export const NOTEBOOK_PYPI_PACKAGES = ['jsonschema==4.23.0'] as const;
+
+/** The PyPI libraries every notebook task installs. */
+export function notebookLibraries(): JobTaskLibrary[] {
+  return NOTEBOOK_PYPI_PACKAGES.map((pkg) => ({ pypi: { package: pkg } }));
+}
+
 /** The libraries a task reading `source` needs (on the task: a shared job cluster takes none). */
 export function sourceLibraries(source: StreamSource): JobTaskLibrary[] {
   return source === 'eventhubs' ? [{ maven: { coordinates: EVENTHUBS_SPARK_COORDINATES } }] : [];

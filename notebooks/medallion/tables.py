@@ -11,6 +11,9 @@ from pyspark.sql.streaming import DataStreamReader, DataStreamWriter, StreamingQ
 from .spec import StreamSpec
 
 
+SCHEMA_PLACEHOLDER = "{schema}"
+
+
 @dataclass(frozen=True)
 class TableRef:
     """One Delta table, addressed by name or by path."""
@@ -65,7 +68,11 @@ class Tables:
         schema = self.spec.target.schemas[layer]
         table = self.spec.target.table + suffix
         if self.lake_root:
-            return TableRef(path=f"{self.lake_root.rstrip('/')}/{schema}/{table}")
+            root = self.lake_root.rstrip("/")
+            # A root with {schema} puts each layer in its own place (the lake's bronze/silver/gold containers).
+            if SCHEMA_PLACEHOLDER in root:
+                return TableRef(path=f"{root.replace(SCHEMA_PLACEHOLDER, schema)}/{table}")
+            return TableRef(path=f"{root}/{schema}/{table}")
         return TableRef(name=f"{self.catalog}.{schema}.{table}")
 
     @property

@@ -85,7 +85,7 @@ describe('StreamJobs, availableNow', () => {
           trigger: '{"type":"availableNow"}',
         },
       },
-      library: [{ maven: { coordinates: 'com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22' } }],
+      library: [{ pypi: { package: 'jsonschema==4.23.0' } }, { maven: { coordinates: 'com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22' } }],
       max_retries: 2,
       min_retry_interval_millis: 60000,
       retry_on_timeout: true,
@@ -93,19 +93,21 @@ describe('StreamJobs, availableNow', () => {
     });
   });
 
-  test('only bronze reads Event Hubs: the other tasks have no library and no secret key', () => {
+  test('only bronze reads Event Hubs: the other tasks have only the notebook package library and no secret key', () => {
     // GIVEN / WHEN
     const [job] = jobs().bodies();
     // THEN
     const others = (job.task as Task[]).slice(1);
-    expect(others.map((task) => [task.library, task.notebook_task.base_parameters.secret_key])).toEqual(others.map(() => [undefined, undefined]));
+    expect(others.map((task) => [task.library, task.notebook_task.base_parameters.secret_key])).toEqual(
+      others.map(() => [[{ pypi: { package: 'jsonschema==4.23.0' } }], undefined]),
+    );
   });
 
-  test('the kafka source needs no library', () => {
+  test('the kafka source needs no library beyond the notebook package one', () => {
     // GIVEN / WHEN
     const [job] = jobs({ source: 'kafka' }).bodies();
     // THEN
-    expect((job.task as Task[]).map((task) => task.library)).toEqual(LAYERS.map(() => undefined));
+    expect((job.task as Task[]).map((task) => task.library)).toEqual(LAYERS.map(() => [{ pypi: { package: 'jsonschema==4.23.0' } }]));
   });
 
   test('with Unity Catalog the tasks get the catalog instead of a lake root', () => {

@@ -28,6 +28,13 @@ def test_lake_root_mode_paths(iot_spec):
     assert tables.bronze.name is None
 
 
+def test_lake_root_with_schema_placeholder_puts_each_layer_in_its_container(iot_spec):
+    tables = resolve_tables(iot_spec, "", "abfss://{schema}@acct.dfs.core.windows.net/")
+    assert tables.bronze.path == "abfss://bronze@acct.dfs.core.windows.net/iot_telemetry"
+    assert tables.quarantine.path == "abfss://silver@acct.dfs.core.windows.net/iot_telemetry_quarantine"
+    assert tables.alerts.path == "abfss://gold@acct.dfs.core.windows.net/iot_telemetry_alerts"
+
+
 def test_catalog_defaults_to_the_spec_target(iot_spec):
     spec = dataclasses.replace(iot_spec, target=dataclasses.replace(iot_spec.target, catalog="iot"))
     assert resolve_tables(spec, "", "").silver.name == "iot.silver.iot_telemetry"
