@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
-from . import anomalies, bronze, features, gold, silver, sources
+from . import anomalies, bronze, features, gold, progress, silver, sources
 from .alerts import AlertSink, LoggingSink, WebhookSink
 from .spec import StreamSpec, load_spec
 from .tables import checkpoint, resolve_tables
@@ -91,7 +91,7 @@ def run_bronze(
         trigger_kwargs(stream, trigger),
         query_name=f"{stream.name}-{bronze.QUERY}",
     )
-    return _await([query], wait)
+    return _await(progress.report(spark, tables, [query]), wait)
 
 
 def run_silver(
@@ -122,7 +122,7 @@ def run_silver(
         reference=reference,
         reference_keys=keys,
     )
-    return _await([query], wait)
+    return _await(progress.report(spark, tables, [query]), wait)
 
 
 def run_gold(
@@ -141,7 +141,7 @@ def run_gold(
         gold.start_gold(spark, stream, tables, w, checkpoint(checkpoint_root, stream, gold.query_name(w)), kwargs)
         for w in stream.windows
     ]
-    return _await(queries, wait)
+    return _await(progress.report(spark, tables, queries), wait)
 
 
 def alert_sink(secret_scope: str, webhook_secret_key: str, get_secret: GetSecret | None) -> AlertSink:
@@ -175,7 +175,7 @@ def run_anomalies(
         trigger_kwargs(stream, trigger),
         sink or alert_sink(secret_scope, webhook_secret_key, get_secret),
     )
-    return _await([query], wait)
+    return _await(progress.report(spark, tables, [query]), wait)
 
 
 def run_features(
@@ -192,4 +192,4 @@ def run_features(
     query = features.start_features(
         spark, stream, tables, checkpoint(checkpoint_root, stream, features.QUERY), trigger_kwargs(stream, trigger)
     )
-    return _await([query], wait)
+    return _await(progress.report(spark, tables, [query]), wait)
