@@ -41,7 +41,7 @@ def _query(spark, tmp_path, name):
     )
 
 
-def _rows(spark, table, expected, timeout=60):
+def _rows(spark, table, expected, timeout=180):
     # The listener bus is asynchronous: wait until the last event has been written.
     deadline = time.monotonic() + timeout
     while True:
