@@ -1,0 +1,347 @@
+"""The whole pipeline on one machine: Kafka broker -> producer -> bronze -> silver -> gold + anomalies + features.
+
+    .venv/bin/python -m local.run --duration 60 --rate 200
+
+Runs the package's own jobs (medallion.jobs.run_*, source kafka against a local broker, lake_root mode) as
+local streaming queries, shows live progress and ends with a summary (also written as summary.json).
+Bounded: stops after --duration plus the time to drain, or on Ctrl-C; the broker and producers are stopped
+by their pids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "notebooks"))
+
+from medallion import jobs  # noqa: E402
+from medallion.alerts import InMemorySink  # noqa: E402
+from medallion.spec import StreamSpec, load_spec  # noqa: E402
+from medallion.tables import Tables, resolve_tables  # noqa: E402
+
+from . import latency  # noqa: E402
+from .kafka import Broker  # noqa: E402
+from .producer import Mix, Producer  # noqa: E402
+
+DEFAULT_STREAMS = ("iot-telemetry", "manufacturing-sensors", "weather")
+SPEC_DIR = ROOT / "schema/examples/valid"
+log = logging.getLogger("local.run")
+
+
+def local_spec_json(name: str, max_per_trigger: int | None = None, windows: list[str] | None = None) -> str:
+    """The example spec, pointed at the local broker: source kafka, reading from the earliest offset.
+
+    `windows` keeps only those gold windows (ids), to lighten short runs on a small machine."""
+    data = json.loads((SPEC_DIR / f"{name}.json").read_text())
+    if windows:
+        data["windows"] = [w for w in data["windows"] if w["id"] in windows]
+    data["source"]["type"] = "kafka"
+    data["source"]["startingPosition"] = "earliest"
+    if max_per_trigger:
+        data["source"]["maxEventsPerTrigger"] = max_per_trigger
+    return json.dumps(data)
+
+
+@dataclass
+class QueryStats:
+    """Rows and batch durations of one query, merged from recentProgress by batch id."""
+
+    batches: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def merge(self, progress: list[dict[str, Any]]) -> None:
+        for p in progress:
+            self.batches[p["batchId"]] = {
+                "rows": p.get("numInputRows", 0),
+                "ms": p.get("durationMs", {}).get("triggerExecution", 0),
+                "timestamp": p.get("timestamp"),
+            }
+
+    @property
+    def rows(self) -> int:
+        return sum(b["rows"] for b in self.batches.values())
+
+    def last_ms(self) -> int:
+        data = [b for b in self.batches.values() if b["rows"]]
+        return data[-1]["ms"] if data else 0
+
+
+@dataclass
+class StreamRun:
+    spec: StreamSpec
+    spec_json: str
+    tables: Tables
+    queries: dict[str, Any] = field(default_factory=dict)  # layer -> StreamingQuery
+    stats: dict[str, QueryStats] = field(default_factory=dict)
+    sink: InMemorySink = field(default_factory=InMemorySink)
+
+    def poll(self) -> None:
+        for layer, q in self.queries.items():
+            self.stats.setdefault(layer, QueryStats()).merge(q.recentProgress)
+            if q.exception() is not None:
+                raise RuntimeError(f"{q.name} failed: {q.exception()}")
+
+    def rows(self, layer: str) -> int:
+        return self.stats[layer].rows if layer in self.stats else 0
+
+    def last_ms(self, layer: str) -> int:
+        return self.stats[layer].last_ms() if layer in self.stats else 0
+
+    def downstream(self) -> list[str]:
+        return [layer for layer in self.queries if layer not in ("bronze", "silver")]
+
+
+def start_queries(spark, run: StreamRun, bootstrap: str, lake: Path, checkpoints: Path, trigger: str) -> None:
+    """Start each layer once the table it reads exists (a Delta stream needs the table's schema)."""
+    common = {"spec": run.spec_json, "checkpoint_root": str(checkpoints), "lake_root": str(lake), "trigger": trigger}
+    if "bronze" not in run.queries:
+        no_secret = {"secret_scope": "", "secret_key": "", "get_secret": lambda scope, key: ""}
+        (run.queries["bronze"],) = jobs.run_bronze(
+            spark, kafka_bootstrap_servers=bootstrap, wait=False, **no_secret, **common
+        )
+    if "silver" not in run.queries and run.tables.bronze.exists(spark):
+        (run.queries["silver"],) = jobs.run_silver(spark, wait=False, **common)
+    if "features" not in run.queries and "silver" in run.queries and run.tables.silver.exists(spark):
+        for w, q in zip(run.spec.windows, jobs.run_gold(spark, wait=False, **common), strict=True):
+            run.queries[f"gold_{w.id}"] = q
+        (run.queries["anomalies"],) = jobs.run_anomalies(spark, sink=run.sink, wait=False, **common)
+        (run.queries["features"],) = jobs.run_features(spark, wait=False, **common)
+
+
+def progress_line(elapsed: float, producer: Producer, runs: list[StreamRun]) -> str:
+    bronze = sum(r.rows("bronze") for r in runs)
+    silver = sum(r.rows("silver") for r in runs)
+    gold = sum(r.rows(layer) for r in runs for layer in r.queries if layer.startswith("gold_"))
+    ms = " ".join(f"{r.spec.name}:{r.last_ms('bronze')}/{r.last_ms('silver')}" for r in runs)
+    return (
+        f"[{elapsed:6.1f}s] produced {producer.sent:7d} | bronze {bronze:7d} | silver-in {silver:7d} | "
+        f"gold-in {gold:7d} | lag {producer.sent - bronze:6d} | batch ms bronze/silver {ms}"
+    )
+
+
+def drained(run: StreamRun, sent: int, silver_rows: dict[str, int], spark) -> bool:
+    """Every event sent is in bronze, every bronze row went through silver, every silver row downstream."""
+    if "features" not in run.queries or run.rows("bronze") < sent or run.rows("silver") < run.rows("bronze"):
+        return False
+    name = run.spec.name
+    if name not in silver_rows:
+        silver_rows[name] = run.tables.silver.read(spark).count()
+    return all(run.rows(layer) >= silver_rows[name] for layer in run.downstream())
+
+
+def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str, float], out: Path) -> dict:
+    from pyspark.sql import functions as F
+
+    summary: dict[str, Any] = {"streams": {}, "lake": str(out / "lake"), "timing": timing}
+    total_silver_lat, total_gold_lat = [], []
+    for run in runs:
+        t = run.tables
+        quarantine = {
+            r["reason"]: r["n"]
+            for r in t.quarantine.read(spark).groupBy("reason").agg(F.count("*").alias("n")).collect()
+        }
+        alerts = {}
+        if t.alerts.exists(spark):
+            alerts = {
+                r["rule_id"]: r["n"]
+                for r in t.alerts.read(spark).groupBy("rule_id").agg(F.count("*").alias("n")).collect()
+            }
+        gold = {w.id: (t.gold(w.id).read(spark).count() if t.gold(w.id).exists(spark) else 0) for w in run.spec.windows}
+        silver_lat = latency.silver_latencies(spark, run.spec, t)
+        gold_lat = latency.gold_latencies(spark, run.spec, t)
+        total_silver_lat += silver_lat
+        total_gold_lat += gold_lat
+        summary["streams"][run.spec.name] = {
+            "produced": producer.ledger()[run.spec.name],
+            "bronze": t.bronze.read(spark).count(),
+            "silver": t.silver.read(spark).count(),
+            "quarantine": dict(sorted(quarantine.items())),
+            "gold": gold,
+            "alerts": dict(sorted(alerts.items())),
+            "alerts_dispatched": len(run.sink.alerts),
+            "features": t.features.read(spark).count() if t.features.exists(spark) else 0,
+            "latency_ms": {"silver": latency.percentiles(silver_lat), "gold": latency.percentiles(gold_lat)},
+            "tables": {
+                "bronze": t.bronze.path,
+                "silver": t.silver.path,
+                "quarantine": t.quarantine.path,
+                "gold": [t.gold(w.id).path for w in run.spec.windows],
+                "alerts": t.alerts.path,
+                "features": t.features.path,
+            },
+        }
+    sent = producer.sent
+    active = max(1e-9, timing["drained_at"] - timing["first_send"])
+    summary["totals"] = {
+        "produced": sent,
+        "bronze": sum(s["bronze"] for s in summary["streams"].values()),
+        "silver": sum(s["silver"] for s in summary["streams"].values()),
+        "quarantined": sum(sum(s["quarantine"].values()) for s in summary["streams"].values()),
+        "alerts": sum(sum(s["alerts"].values()) for s in summary["streams"].values()),
+        "throughput_events_per_s": round(sent / active, 1),
+        "drain_seconds": round(timing["drained_at"] - timing["last_send"], 2),
+        "latency_ms": {"silver": latency.percentiles(total_silver_lat), "gold": latency.percentiles(total_gold_lat)},
+    }
+    return summary
+
+
+def print_summary(summary: dict) -> None:
+    tot = summary["totals"]
+    print("\n=== summary ===")
+    for name, s in summary["streams"].items():
+        p = s["produced"]
+        print(f"{name}: produced {p['sent']} {p['categories']}")
+        print(
+            f"  bronze {s['bronze']}  silver {s['silver']} (expected {p['expected_silver']})  "
+            f"quarantine {s['quarantine']}"
+        )
+        print(f"  gold rows {s['gold']}  alerts {s['alerts']}  features {s['features']}")
+        print(f"  latency ms silver {s['latency_ms']['silver']}  gold {s['latency_ms']['gold']}")
+    print(
+        f"total: produced {tot['produced']}  bronze {tot['bronze']}  silver {tot['silver']}  "
+        f"quarantined {tot['quarantined']}  alerts {tot['alerts']}"
+    )
+    print(
+        f"throughput {tot['throughput_events_per_s']} events/s (first produce -> all layers drained); "
+        f"drain after the last event {tot['drain_seconds']} s"
+    )
+    print(f"latency ms (produce -> readable) silver {tot['latency_ms']['silver']}  gold {tot['latency_ms']['gold']}")
+    print(f"tables under {summary['lake']}")
+
+
+def run(args: argparse.Namespace) -> dict:
+    from medallion.session import local_session
+
+    out = Path(args.out).resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    lake, checkpoints = out / "lake", out / "checkpoints"
+    trigger = json.dumps({"type": "processingTime", "interval": args.trigger})
+    mix = Mix(args.anomaly, args.out_of_order, args.late, args.duplicate, args.malformed)
+    runs: list[StreamRun] = []
+    broker = Broker(out / "kafka", handle_signals=False)
+    producer: Producer | None = None
+    spark = None
+    timing: dict[str, float] = {}
+    print(f"starting Kafka {broker.dir} ...", flush=True)
+    try:
+        broker.start()
+        specs = {name: local_spec_json(name, args.max_per_trigger, args.windows) for name in args.streams}
+        broker.create_topics(
+            {load_spec(j).source.event_hub_name: load_spec(j).source.partitions for j in specs.values()}
+        )
+        print(f"broker on {broker.bootstrap_servers} (pid {broker.pid}); starting Spark ...", flush=True)
+        spark = local_session(str(out / "warehouse"), app_name="medallion-local-run", with_kafka=True)
+        spark.sparkContext.setLogLevel("ERROR")
+        for spec_json in specs.values():
+            spec = load_spec(spec_json)
+            r = StreamRun(spec, spec_json, resolve_tables(spec, None, str(lake)))
+            start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
+            runs.append(r)
+        producer = Producer(broker, [r.spec for r in runs], args.rate, args.duration, mix, seed=args.seed).start()
+        print(
+            f"bronze running (later layers start once their source table exists); producing {args.rate} events/s "
+            f"for {args.duration} s",
+            flush=True,
+        )
+        start = time.monotonic()
+        next_print = start
+        silver_rows: dict[str, int] = {}
+        deadline = None
+        while True:
+            for r in runs:
+                if "features" not in r.queries:
+                    start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
+                r.poll()
+            if not producer.gate.is_set() and all(r.rows("silver") > 0 for r in runs):
+                producer.gate.set()
+            if producer.error is not None:
+                raise RuntimeError(f"producer failed: {producer.error}")
+            if time.monotonic() >= next_print:
+                print(progress_line(time.monotonic() - start, producer, runs), flush=True)
+                next_print += args.progress
+            if producer.done.is_set():
+                if deadline is None:
+                    deadline = time.monotonic() + args.drain_timeout
+                    sent = producer.sent_by_stream()
+                if all(drained(r, sent[r.spec.name], silver_rows, spark) for r in runs):
+                    break
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"queries did not drain within {args.drain_timeout} s")
+            time.sleep(0.25)
+        timing = {"first_send": producer.first_send, "last_send": producer.last_send, "drained_at": time.time()}
+        print(progress_line(time.monotonic() - start, producer, runs), flush=True)
+        for r in runs:
+            for q in r.queries.values():
+                q.stop()
+        summary = summarize(spark, runs, producer, timing, out)
+        summary["broker_pid"] = broker.pid
+        summary["producer_pids"] = producer.pids()
+        (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+        return summary
+    finally:
+        if producer is not None:
+            producer.stop()
+        for r in runs:
+            for q in r.queries.values():
+                with contextlib.suppress(Exception):
+                    q.stop()
+        if spark is not None:
+            spark.stop()
+        broker.close()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m local.run", description=__doc__.split("\n\n")[0])
+    p.add_argument("--duration", type=float, default=60, help="seconds of producing (default 60)")
+    p.add_argument("--rate", type=float, default=200, help="events/s in total over all streams (default 200)")
+    p.add_argument("--streams", nargs="+", default=list(DEFAULT_STREAMS), choices=DEFAULT_STREAMS)
+    p.add_argument("--windows", nargs="+", default=None, help="keep only these gold window ids (default: all)")
+    p.add_argument("--trigger", default="5 seconds", help="processingTime interval of every query")
+    p.add_argument("--max-per-trigger", type=int, default=None, help="override the specs' maxEventsPerTrigger")
+    p.add_argument("--out", default=".local-run", help="lake, checkpoints, broker data, summary.json")
+    p.add_argument("--progress", type=float, default=2.0, help="seconds between progress lines")
+    p.add_argument("--drain-timeout", type=float, default=180.0)
+    p.add_argument("--seed", type=int, default=7)
+    for name, default in (
+        ("anomaly", 0.03),
+        ("out-of-order", 0.05),
+        ("late", 0.02),
+        ("duplicate", 0.03),
+        ("malformed", 0.03),
+    ):
+        p.add_argument(f"--{name}", type=float, default=default, help=f"share of {name} events (default {default})")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    os.environ.setdefault("TZ", "UTC")
+    time.tzset()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("py4j").setLevel(logging.WARNING)
+    # SIGTERM as an exception: the finally blocks stop queries, Spark and the broker.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(SystemExit(143)))
+    try:
+        summary = run(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted: queries, producers and broker stopped", file=sys.stderr)
+        return 130
+    print_summary(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
