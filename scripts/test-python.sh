@@ -14,14 +14,14 @@ if [[ ! -x "$VENV/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$lock_ha
   echo "test-python: creating $VENV from $LOCK"
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
   "$VENV/bin/python" -m pip install --quiet --no-deps -r "$LOCK"
   "$VENV/bin/python" -m pip check
   echo "$lock_hash" > "$stamp"
 fi
 
-"$VENV/bin/ruff" check notebooks test/python
-"$VENV/bin/ruff" format --check notebooks test/python
+PY_SOURCES=(notebooks tools test/python)
+"$VENV/bin/ruff" check "${PY_SOURCES[@]}"
+"$VENV/bin/ruff" format --check "${PY_SOURCES[@]}"
 
 start=$(date +%s)
 "$VENV/bin/python" -m pytest test/python -p no:cacheprovider "$@"

@@ -24,11 +24,20 @@ from pyspark.sql.streaming import StreamingQuery
 from . import anomalies, bronze, features, gold, progress, silver, sources
 from .alerts import AlertSink, LoggingSink, WebhookSink
 from .spec import StreamSpec, load_spec
-from .tables import checkpoint, resolve_tables
+from .tables import Tables, checkpoint, resolve_tables
 from .triggers import trigger_kwargs
 
 log = logging.getLogger(__name__)
 GetSecret = Callable[[str, str], str]
+
+
+def _started(
+    spark: SparkSession, tables: Tables, queries: list[StreamingQuery], report_progress: bool | None, wait: bool
+) -> list[StreamingQuery]:
+    """Attaches progress reporting (default: on Databricks only; local runs and tests opt in), then waits."""
+    if _on_databricks() if report_progress is None else report_progress:
+        progress.report(spark, tables, queries)
+    return _await(queries, wait)
 
 
 def _await(queries: list[StreamingQuery], wait: bool) -> list[StreamingQuery]:
@@ -79,6 +88,7 @@ def run_bronze(
     trigger: str = "",
     kafka_bootstrap_servers: str = "",
     wait: bool = True,
+    report_progress: bool | None = None,
 ) -> list[StreamingQuery]:
     stream = load_spec(spec)
     tables = resolve_tables(stream, catalog, lake_root)
@@ -91,7 +101,7 @@ def run_bronze(
         trigger_kwargs(stream, trigger),
         query_name=f"{stream.name}-{bronze.QUERY}",
     )
-    return _await(progress.report(spark, tables, [query]), wait)
+    return _started(spark, tables, [query], report_progress, wait)
 
 
 def run_silver(
@@ -104,6 +114,7 @@ def run_silver(
     reference_table: str = "",
     reference_keys: str = "",
     wait: bool = True,
+    report_progress: bool | None = None,
 ) -> list[StreamingQuery]:
     stream = load_spec(spec)
     tables = resolve_tables(stream, catalog, lake_root)
@@ -122,7 +133,7 @@ def run_silver(
         reference=reference,
         reference_keys=keys,
     )
-    return _await(progress.report(spark, tables, [query]), wait)
+    return _started(spark, tables, [query], report_progress, wait)
 
 
 def run_gold(
@@ -133,6 +144,7 @@ def run_gold(
     lake_root: str = "",
     trigger: str = "",
     wait: bool = True,
+    report_progress: bool | None = None,
 ) -> list[StreamingQuery]:
     stream = load_spec(spec)
     tables = resolve_tables(stream, catalog, lake_root)
@@ -141,7 +153,7 @@ def run_gold(
         gold.start_gold(spark, stream, tables, w, checkpoint(checkpoint_root, stream, gold.query_name(w)), kwargs)
         for w in stream.windows
     ]
-    return _await(progress.report(spark, tables, queries), wait)
+    return _started(spark, tables, queries, report_progress, wait)
 
 
 def alert_sink(secret_scope: str, webhook_secret_key: str, get_secret: GetSecret | None) -> AlertSink:
@@ -164,6 +176,7 @@ def run_anomalies(
     get_secret: GetSecret | None = None,
     sink: AlertSink | None = None,
     wait: bool = True,
+    report_progress: bool | None = None,
 ) -> list[StreamingQuery]:
     stream = load_spec(spec)
     tables = resolve_tables(stream, catalog, lake_root)
@@ -175,7 +188,7 @@ def run_anomalies(
         trigger_kwargs(stream, trigger),
         sink or alert_sink(secret_scope, webhook_secret_key, get_secret),
     )
-    return _await(progress.report(spark, tables, [query]), wait)
+    return _started(spark, tables, [query], report_progress, wait)
 
 
 def run_features(
@@ -186,10 +199,11 @@ def run_features(
     lake_root: str = "",
     trigger: str = "",
     wait: bool = True,
+    report_progress: bool | None = None,
 ) -> list[StreamingQuery]:
     stream = load_spec(spec)
     tables = resolve_tables(stream, catalog, lake_root)
     query = features.start_features(
         spark, stream, tables, checkpoint(checkpoint_root, stream, features.QUERY), trigger_kwargs(stream, trigger)
     )
-    return _await(progress.report(spark, tables, [query]), wait)
+    return _started(spark, tables, [query], report_progress, wait)
