@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from medallion.tables import Tables, resolve_tables  # noqa: E402
 
 from . import latency  # noqa: E402
 from .kafka import Broker  # noqa: E402
-from .producer import Mix, Producer  # noqa: E402
+from .producer import ANOMALY_RULES, Mix, Producer  # noqa: E402
 
 DEFAULT_STREAMS = ("iot-telemetry", "manufacturing-sensors", "weather")
 SPEC_DIR = ROOT / "schema/examples/valid"
@@ -85,6 +86,7 @@ class StreamRun:
     queries: dict[str, Any] = field(default_factory=dict)  # layer -> StreamingQuery
     stats: dict[str, QueryStats] = field(default_factory=dict)
     sink: InMemorySink = field(default_factory=InMemorySink)
+    done_silver: float | None = None  # when silver had written every bronze row (its last commit)
 
     def poll(self) -> None:
         for layer, q in self.queries.items():
@@ -125,19 +127,52 @@ def progress_line(elapsed: float, producer: Producer, runs: list[StreamRun]) -> 
     gold = sum(r.rows(layer) for r in runs for layer in r.queries if layer.startswith("gold_"))
     ms = " ".join(f"{r.spec.name}:{r.last_ms('bronze')}/{r.last_ms('silver')}" for r in runs)
     return (
-        f"[{elapsed:6.1f}s] produced {producer.sent:7d} | bronze {bronze:7d} | silver-in {silver:7d} | "
+        f"[{elapsed:6.1f}s] produced {producer.sent:7d} | bronze {bronze:7d} | silver-scanned {silver:7d} | "
         f"gold-in {gold:7d} | lag {producer.sent - bronze:6d} | batch ms bronze/silver {ms}"
     )
 
 
-def drained(run: StreamRun, sent: int, silver_rows: dict[str, int], spark) -> bool:
-    """Every event sent is in bronze, every bronze row went through silver, every silver row downstream."""
-    if "features" not in run.queries or run.rows("bronze") < sent or run.rows("silver") < run.rows("bronze"):
+def _kafka_end(q) -> int:
+    """Records the bronze query has read: the sum of its Kafka end offsets."""
+    progress = q.lastProgress
+    if not progress:
+        return 0
+    end = progress["sources"][0]["endOffset"]
+    end = json.loads(end) if isinstance(end, str) else end
+    return sum(int(o) for parts in (end or {}).values() for o in parts.values())
+
+
+def _delta_last_commit(path: str) -> float:
+    commits = sorted(Path(path, "_delta_log").glob("*.json"))
+    return commits[-1].stat().st_mtime if commits else 0.0
+
+
+def _idle_since(q, since: float) -> bool:
+    """The query ran a batch that started after `since` and has found no new data since."""
+    progress = q.lastProgress
+    if not progress or q.status["isDataAvailable"] or q.status["isTriggerActive"]:
         return False
-    name = run.spec.name
-    if name not in silver_rows:
-        silver_rows[name] = run.tables.silver.read(spark).count()
-    return all(run.rows(layer) >= silver_rows[name] for layer in run.downstream())
+    started = datetime.fromisoformat(progress["timestamp"].replace("Z", "+00:00")).timestamp()
+    return started > since
+
+
+def drained(run: StreamRun, sent: int, spark) -> bool:
+    """Every event sent is in bronze; every bronze row in silver or quarantine; downstream read all of silver.
+
+    (numInputRows of a foreachBatch query counts each scan of the batch, so rows are counted in the tables.)
+    """
+    if "features" not in run.queries or _kafka_end(run.queries["bronze"]) < sent:
+        return False
+    t = run.tables
+    if run.done_silver is None:
+        if not t.quarantine.exists(spark):
+            return False
+        if t.silver.read(spark).count() + t.quarantine.read(spark).count() < t.bronze.read(spark).count():
+            return False
+        if t.bronze.read(spark).count() < sent:
+            return False
+        run.done_silver = _delta_last_commit(t.silver_state.path)
+    return all(_idle_since(run.queries[layer], run.done_silver) for layer in run.downstream())
 
 
 def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str, float], out: Path) -> dict:
@@ -157,6 +192,10 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
                 r["rule_id"]: r["n"]
                 for r in t.alerts.read(spark).groupBy("rule_id").agg(F.count("*").alias("n")).collect()
             }
+        led = producer.generators[run.spec.name].ledger
+        silver_ids = {
+            r[run.spec.event_id_field] for r in t.silver.read(spark).select(run.spec.event_id_field).collect()
+        }
         gold = {w.id: (t.gold(w.id).read(spark).count() if t.gold(w.id).exists(spark) else 0) for w in run.spec.windows}
         silver_lat = latency.silver_latencies(spark, run.spec, t)
         gold_lat = latency.gold_latencies(spark, run.spec, t)
@@ -169,7 +208,12 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
             "quarantine": dict(sorted(quarantine.items())),
             "gold": gold,
             "alerts": dict(sorted(alerts.items())),
-            "alerts_dispatched": len(run.sink.alerts),
+            "silver_ids": {
+                "missing": len(led.valid_ids - silver_ids),
+                "unexpected": len(silver_ids - led.valid_ids),
+            },
+            "anomaly_rule": ANOMALY_RULES[run.spec.name],
+            "alerts_dispatched": len(run.sink.sent),
             "features": t.features.read(spark).count() if t.features.exists(spark) else 0,
             "latency_ms": {"silver": latency.percentiles(silver_lat), "gold": latency.percentiles(gold_lat)},
             "tables": {
@@ -190,6 +234,12 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
         "quarantined": sum(sum(s["quarantine"].values()) for s in summary["streams"].values()),
         "alerts": sum(sum(s["alerts"].values()) for s in summary["streams"].values()),
         "throughput_events_per_s": round(sent / active, 1),
+        "throughput_by_layer": {
+            layer: round(sent / max(1e-9, timing[f"{layer}_done"] - timing["first_send"]), 1)
+            for layer in ("bronze", "silver")
+        }
+        | {"gold": round(sent / active, 1)},
+        "max_lag_events": timing["max_lag"],
         "drain_seconds": round(timing["drained_at"] - timing["last_send"], 2),
         "latency_ms": {"silver": latency.percentiles(total_silver_lat), "gold": latency.percentiles(total_gold_lat)},
     }
@@ -258,8 +308,8 @@ def run(args: argparse.Namespace) -> dict:
         )
         start = time.monotonic()
         next_print = start
-        silver_rows: dict[str, int] = {}
         deadline = None
+        max_lag, bronze_done = 0, None
         while True:
             for r in runs:
                 if "features" not in r.queries:
@@ -272,16 +322,27 @@ def run(args: argparse.Namespace) -> dict:
             if time.monotonic() >= next_print:
                 print(progress_line(time.monotonic() - start, producer, runs), flush=True)
                 next_print += args.progress
+            lag = producer.sent - sum(_kafka_end(r.queries["bronze"]) for r in runs if "bronze" in r.queries)
+            max_lag = max(max_lag, lag)
             if producer.done.is_set():
+                if bronze_done is None and lag <= 0:
+                    bronze_done = time.time()
                 if deadline is None:
                     deadline = time.monotonic() + args.drain_timeout
                     sent = producer.sent_by_stream()
-                if all(drained(r, sent[r.spec.name], silver_rows, spark) for r in runs):
+                if all(drained(r, sent[r.spec.name], spark) for r in runs):
                     break
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"queries did not drain within {args.drain_timeout} s")
             time.sleep(0.25)
-        timing = {"first_send": producer.first_send, "last_send": producer.last_send, "drained_at": time.time()}
+        timing = {
+            "first_send": producer.first_send,
+            "last_send": producer.last_send,
+            "bronze_done": bronze_done or time.time(),
+            "silver_done": max(r.done_silver or 0 for r in runs),
+            "drained_at": time.time(),
+            "max_lag": max_lag,
+        }
         print(progress_line(time.monotonic() - start, producer, runs), flush=True)
         for r in runs:
             for q in r.queries.values():
