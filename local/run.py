@@ -374,7 +374,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-per-trigger", type=int, default=None, help="override the specs' maxEventsPerTrigger")
     p.add_argument("--out", default=".local-run", help="lake, checkpoints, broker data, summary.json")
     p.add_argument("--progress", type=float, default=2.0, help="seconds between progress lines")
-    p.add_argument("--drain-timeout", type=float, default=180.0)
+    # All three streams are 21 queries: on 2 local cores they drain in minutes, not seconds.
+    p.add_argument("--drain-timeout", type=float, default=900.0)
     p.add_argument("--seed", type=int, default=7)
     for name, default in (
         ("anomaly", 0.03),
