@@ -6,28 +6,10 @@
 
 # COMMAND ----------
 
-dbutils.widgets.text("spec", "")
-dbutils.widgets.text("catalog", "")
-dbutils.widgets.text("lake_root", "")
-dbutils.widgets.text("checkpoint_root", "")
-dbutils.widgets.text("secret_scope", "")
-dbutils.widgets.text("secret_key", "")
-dbutils.widgets.text("trigger", "")
-dbutils.widgets.text("kafka_bootstrap_servers", "")
-
-# COMMAND ----------
-
-from medallion.jobs import run_bronze
+from medallion.jobs import job_parameters, run_bronze
 
 run_bronze(
     spark,
-    spec=dbutils.widgets.get("spec"),
-    catalog=dbutils.widgets.get("catalog"),
-    lake_root=dbutils.widgets.get("lake_root"),
-    checkpoint_root=dbutils.widgets.get("checkpoint_root"),
-    secret_scope=dbutils.widgets.get("secret_scope"),
-    secret_key=dbutils.widgets.get("secret_key"),
-    trigger=dbutils.widgets.get("trigger"),
-    kafka_bootstrap_servers=dbutils.widgets.get("kafka_bootstrap_servers"),
+    **job_parameters(dbutils, "secret_scope", "secret_key", "kafka_bootstrap_servers"),
     get_secret=lambda scope, key: dbutils.secrets.get(scope=scope, key=key),
 )

@@ -6,21 +6,9 @@
 
 # COMMAND ----------
 
-dbutils.widgets.text("spec", "")
-dbutils.widgets.text("catalog", "")
-dbutils.widgets.text("lake_root", "")
-dbutils.widgets.text("checkpoint_root", "")
-dbutils.widgets.text("trigger", "")
-
-# COMMAND ----------
-
-from medallion.jobs import run_gold
+from medallion.jobs import job_parameters, run_gold
 
 run_gold(
     spark,
-    spec=dbutils.widgets.get("spec"),
-    catalog=dbutils.widgets.get("catalog"),
-    lake_root=dbutils.widgets.get("lake_root"),
-    checkpoint_root=dbutils.widgets.get("checkpoint_root"),
-    trigger=dbutils.widgets.get("trigger"),
+    **job_parameters(dbutils),
 )

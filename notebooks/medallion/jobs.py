@@ -31,6 +31,18 @@ log = logging.getLogger(__name__)
 GetSecret = Callable[[str, str], str]
 
 
+#: The parameters every notebook reads; each adds its own (see `job_parameters`).
+COMMON_PARAMETERS = ("spec", "catalog", "lake_root", "checkpoint_root", "trigger")
+
+
+def job_parameters(dbutils, *extra: str) -> dict[str, str]:
+    """Declares the notebook's widgets (job parameters arrive through them) and returns their values by name."""
+    names = (*COMMON_PARAMETERS, *extra)
+    for name in names:
+        dbutils.widgets.text(name, "")
+    return {name: dbutils.widgets.get(name) for name in names}
+
+
 def _started(
     spark: SparkSession, tables: Tables, queries: list[StreamingQuery], report_progress: bool | None, wait: bool
 ) -> list[StreamingQuery]:

@@ -66,3 +66,35 @@ def test_triggers(iot_spec):
         trigger_kwargs(iot_spec, '{"type": "continuous"}')
     with pytest.raises(ValueError, match="trigger.interval"):
         trigger_kwargs(iot_spec, '{"type": "processingTime", "interval": "soon"}')
+
+
+class _Widgets:
+    """The part of Databricks' dbutils.widgets the notebooks use, with job parameters preset."""
+
+    def __init__(self, values):
+        self.values, self.declared = values, []
+
+    def text(self, name, default):
+        self.declared.append(name)
+        self.values.setdefault(name, default)
+
+    def get(self, name):
+        return self.values[name]
+
+
+def test_job_parameters_declares_the_common_and_extra_widgets_and_reads_them():
+    from types import SimpleNamespace
+
+    from medallion.jobs import job_parameters
+
+    widgets = _Widgets({"spec": "{}", "lake_root": "/lake", "secret_key": "evh-x-listen"})
+    values = job_parameters(SimpleNamespace(widgets=widgets), "secret_key")
+    assert widgets.declared == ["spec", "catalog", "lake_root", "checkpoint_root", "trigger", "secret_key"]
+    assert values == {
+        "spec": "{}",
+        "catalog": "",
+        "lake_root": "/lake",
+        "checkpoint_root": "",
+        "trigger": "",
+        "secret_key": "evh-x-listen",
+    }
