@@ -3,6 +3,7 @@
 # with its embedded defaults (no Azure credentials needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node scripts/compile-spec-validator.js
 npx tsc -p tsconfig.build.json
 node dist/stacks/main.js
 echo "Synthesized stacks:"

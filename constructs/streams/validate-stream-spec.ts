@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describe } from '../core/problems';
+import { validate as precompiled } from './stream-spec-validator.generated';
 
 /**
  * Validation of a stream spec v1 document, the TypeScript twin of `notebooks/medallion/spec.py`:
@@ -44,23 +45,17 @@ export function streamSpecSchemaPath(): string {
   return found;
 }
 
-let compiled: ValidateFunction | undefined;
-
-function schemaValidator(): ValidateFunction {
-  if (compiled === undefined) {
-    const schema = JSON.parse(readFileSync(streamSpecSchemaPath(), 'utf-8')) as object;
-    // verbose: errors carry the failing data and the schema around the keyword (for known property names and ranges).
-    compiled = new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(schema);
-  }
-  return compiled;
-}
+/**
+ * The schema's validator, compiled ahead of time by `scripts/compile-spec-validator.js` (ajv standalone, with the
+ * options this module's messages rely on): compiling it here cost about 300 ms per process.
+ */
+const schemaValidator = precompiled as unknown as ValidateFunction;
 
 /** Every problem of a parsed spec document (schema first, then cross-field checks); empty when valid. */
 export function validateStreamSpec(spec: unknown): StreamSpecProblem[] {
-  const validate = schemaValidator();
   const problems: StreamSpecProblem[] = [];
-  if (!validate(spec)) {
-    for (const error of validate.errors ?? []) problems.push(...translate(error, spec));
+  if (!schemaValidator(spec)) {
+    for (const error of schemaValidator.errors ?? []) problems.push(...translate(error, spec));
   }
   if (isMapping(spec)) problems.push(...new Semantics(spec).run());
   const unique = new Map<string, StreamSpecProblem>();
