@@ -8,6 +8,7 @@ device's row forward in event time (`as_of`), so a replayed or older batch canno
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
@@ -63,8 +64,16 @@ class FeatureWriter:
     txn_app_id: str
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
+        evt = self.spec.event_time_field
+        earliest = batch.agg(F.min(evt)).first()[0]
+        if earliest is None:
+            return
         devices = batch.select(F.col(self.spec.device_field).cast("string").alias("device")).distinct()
-        features = rolling_features(self.tables.silver.read(self.spark), devices, self.spec)
+        # A device's window ends at its latest event, which is at or after its events in this batch, so rows
+        # older than (earliest event of the batch - window) never count: Delta skips those files by their stats.
+        window = timedelta(seconds=durations.to_seconds(self.spec.features.window))
+        silver = self.tables.silver.read(self.spark).where(F.col(evt) > F.lit(earliest - window))
+        features = rolling_features(silver, devices, self.spec)
         features = features.withColumn("updated_at", F.current_timestamp())
         idempotent.upsert(
             self.spark,

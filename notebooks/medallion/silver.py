@@ -6,26 +6,30 @@ Every bronze row lands in exactly one of silver or quarantine (with a reason):
 Why foreachBatch and not dropDuplicatesWithinWatermark: Spark drops late rows silently there and would
 collapse rows with a null id. Here the watermark and the dedup are explicit and each rejected row is kept:
 - watermark: a tiny state table holds each batch's max event time; batch N's horizon is
-  max(event time of batches < N) - spec.watermark, so a replay of N computes the same horizon;
+  max(event time of batches < N) - spec.watermark, so a replay of N computes the same horizon
+  (the writer reads that table once, then keeps the running maximum in memory);
   an event at or before the horizon is `late` (Spark's own lateness test is `<=` too, so the gold
   aggregations downstream never drop a row that silver accepted);
 - dedup: by the event id, first within the batch (ordered by source position), then against silver rows
   of other batches whose event time is after the horizon (the "within the watermark" scope).
-Writes: silver, quarantine, then the state table, each an append with txnAppId + txnVersion.
+Writes: silver, quarantine, then the state table, each an append with txnAppId + txnVersion; once a table
+exists, a write with no rows is skipped (a replay of the batch counts the same rows and skips the same).
+One aggregation over the checked batch gives both counts and the max event time: per-batch Spark jobs
+and Delta commits, not rows, are what a micro-batch costs at these sizes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
-from pyspark.sql.types import StringType, StructField, StructType
+from pyspark.sql.types import LongType, StringType, StructField, StructType, TimestampType
 
 from . import durations, idempotent
 from .spec import FieldSpec, StreamSpec
@@ -137,6 +141,34 @@ def validate_events(bronze: DataFrame, spec: StreamSpec) -> DataFrame:
     )
 
 
+STATE_SCHEMA = StructType([StructField("batch_id", LongType()), StructField("max_event_time", TimestampType())])
+
+
+@dataclass
+class _RunningMax:
+    """Max event time of silver's batches: `before` covers ids < `through`, `latest` is batch `through`'s own.
+
+    Batch ids grow by one, and a retry repeats the last id, so this is all a horizon ever needs."""
+
+    through: int
+    before: Any
+    latest: Any = None
+    recorded: bool = False
+
+    def covers(self, batch_id: int) -> bool:
+        """Knows every batch before `batch_id`: a retry of `through`, or the next one once `through` is recorded."""
+        return batch_id == self.through or (self.recorded and batch_id == self.through + 1)
+
+    def before_batch(self, batch_id: int) -> Any:
+        values = [self.before] + ([self.latest] if batch_id > self.through else [])
+        return max((v for v in values if v is not None), default=None)
+
+    def record(self, batch_id: int, value: Any) -> None:
+        if batch_id > self.through:
+            self.before, self.through = self.before_batch(batch_id), batch_id
+        self.latest, self.recorded = value, True
+
+
 @dataclass
 class SilverWriter:
     """The foreachBatch function of the silver query (callable; a replayed batch id is a no-op)."""
@@ -147,16 +179,35 @@ class SilverWriter:
     txn_app_id: str
     reference: DataFrame | None = None
     reference_keys: Sequence[str] = ()
+    _max: _RunningMax | None = field(default=None, init=False, repr=False)
+    _existing: set[str] = field(default_factory=set, init=False, repr=False)
+
+    def _exists(self, table: TableRef) -> bool:
+        """Tables are created by this writer and never dropped while it runs: ask Delta until one exists."""
+        if str(table) not in self._existing and table.exists(self.spark):
+            self._existing.add(str(table))
+        return str(table) in self._existing
+
+    def _append(self, rows: int, df: Callable[[], DataFrame], table: TableRef, batch_id: int) -> None:
+        """The first write creates the table even when empty (readers need it); later empty writes are skipped."""
+        if rows or not self._exists(table):
+            idempotent.append(df(), table, self.txn_app_id, batch_id)
+            self._existing.add(str(table))
+
+    def _running_max(self, batch_id: int) -> _RunningMax:
+        """Read from the state table on the first batch, or for any batch the memory does not cover."""
+        if self._max is None or not self._max.covers(batch_id):
+            state, before = self.tables.silver_state, None
+            if state.exists(self.spark):
+                row = state.read(self.spark).where(F.col("batch_id") < batch_id).agg(F.max("max_event_time")).first()
+                before = row[0] if row else None
+            self._max = _RunningMax(batch_id, before)
+        return self._max
 
     def horizon(self, batch_id: int) -> Any:
         """Watermark before batch `batch_id`: max event time of earlier batches minus the delay."""
-        state = self.tables.silver_state
-        if not state.exists(self.spark):
-            return None
-        row = state.read(self.spark).where(F.col("batch_id") < batch_id).agg(F.max("max_event_time").alias("m")).first()
-        if row is None or row["m"] is None:
-            return None
-        return row["m"] - _timedelta(self.spec.watermark)
+        latest = self._running_max(batch_id).before_batch(batch_id)
+        return None if latest is None else latest - _timedelta(self.spec.watermark)
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
         spec = self.spec
@@ -175,9 +226,10 @@ class SilverWriter:
         checked = checked.withColumn("reason", F.when(rank > 1, F.lit("duplicate")).otherwise(F.col("reason")))
         # Dedup 2: against silver rows of other batches within the horizon.
         silver = self.tables.silver
-        if silver.exists(self.spark):
+        if self._exists(silver):
             seen = silver.read(self.spark).where(F.col("silver_batch_id") != batch_id)
             if horizon is not None:
+                # Also prunes files: Delta skips files whose event-time stats end before the horizon.
                 seen = seen.where(F.col(evt) > F.lit(horizon))
             seen = seen.select(F.col(eid).alias("_seen_id")).distinct()
             checked = checked.join(seen, F.col(eid) == F.col("_seen_id"), "left")
@@ -193,27 +245,42 @@ class SilverWriter:
 
     def _write(self, checked: DataFrame, batch_id: int) -> None:
         spec = self.spec
-        valid = checked.where(F.col("reason").isNull()).select(
-            *spec.field_names,
-            *METADATA_COLUMNS,
-            F.lit(batch_id).cast("long").alias("silver_batch_id"),
-            F.current_timestamp().alias("processed_at"),
-        )
-        if self.reference is not None:
+        is_valid = F.col("reason").isNull()
+        counts = checked.agg(
+            F.count(F.when(is_valid, 1)).alias("valid"),
+            F.count(F.when(~is_valid, 1)).alias("quarantined"),
+            F.max(F.when(is_valid, F.col(spec.event_time_field))).alias("max_event_time"),
+        ).first()
+        max_event_time = counts["max_event_time"]
+
+        def valid() -> DataFrame:
+            rows = checked.where(is_valid).select(
+                *spec.field_names,
+                *METADATA_COLUMNS,
+                F.lit(batch_id).cast("long").alias("silver_batch_id"),
+                F.current_timestamp().alias("processed_at"),
+            )
+            if self.reference is None:
+                return rows
             keys = list(self.reference_keys)
-            valid = valid.join(self.reference.dropDuplicates(keys), on=keys, how="left")
-        quarantined = checked.where(F.col("reason").isNotNull()).select(
-            F.col("body").alias("raw_body"),
-            "reason",
-            *METADATA_COLUMNS,
-            F.lit(batch_id).cast("long").alias("batch_id"),
-            F.current_timestamp().alias("quarantined_at"),
-        )
-        idempotent.append(valid, self.tables.silver, self.txn_app_id, batch_id)
-        idempotent.append(quarantined, self.tables.quarantine, self.txn_app_id, batch_id)
-        max_evt = checked.where(F.col("reason").isNull()).agg(F.max(spec.event_time_field).alias("max_event_time"))
-        state = max_evt.select(F.lit(batch_id).cast("long").alias("batch_id"), "max_event_time")
-        idempotent.append(state, self.tables.silver_state, self.txn_app_id, batch_id)
+            return rows.join(self.reference.dropDuplicates(keys), on=keys, how="left")
+
+        def quarantined() -> DataFrame:
+            return checked.where(~is_valid).select(
+                F.col("body").alias("raw_body"),
+                "reason",
+                *METADATA_COLUMNS,
+                F.lit(batch_id).cast("long").alias("batch_id"),
+                F.current_timestamp().alias("quarantined_at"),
+            )
+
+        def state() -> DataFrame:
+            return self.spark.createDataFrame([(batch_id, max_event_time)], STATE_SCHEMA)
+
+        self._append(counts["valid"], valid, self.tables.silver, batch_id)
+        self._append(counts["quarantined"], quarantined, self.tables.quarantine, batch_id)
+        self._append(int(max_event_time is not None), state, self.tables.silver_state, batch_id)
+        self._running_max(batch_id).record(batch_id, max_event_time)
 
 
 def _timedelta(duration: str) -> timedelta:

@@ -156,3 +156,40 @@ def test_reference_data_join(spark, iot_spec, tables):
     writer(bronze_rows(spark, [event("a", "d1", at(0)), event("b", "d3", at(0))]), 0)
     got = sorted((r.event_id, r.site) for r in tables.silver.read(spark).collect())
     assert got == [("a", "Plant A"), ("b", None)]  # a left join: unknown devices are kept
+
+
+def commits(table) -> int:
+    """Delta versions of a path table: one JSON file per commit in its log."""
+    from pathlib import Path
+
+    return len(list(Path(table.path, "_delta_log").glob("*.json")))
+
+
+def test_first_batch_creates_every_table_and_later_empty_writes_are_skipped(spark, iot_spec, tables):
+    writer = SilverWriter(spark, iot_spec, tables, "test-app")
+    writer(bronze_rows(spark, [event("a", "d1", at(0))]), 0)
+    # Nothing was quarantined, yet the table exists: readers and dashboards need it from the start.
+    assert counts(spark, tables) == (1, 0)
+    assert (commits(tables.silver), commits(tables.quarantine), commits(tables.silver_state)) == (1, 1, 1)
+    writer(bronze_rows(spark, [event("b", "d1", at(1))]), 1)
+    assert (commits(tables.silver), commits(tables.quarantine), commits(tables.silver_state)) == (2, 1, 2)
+    # Only rejects: silver is not written, nor is the watermark state (no valid event time to record).
+    writer(bronze_rows(spark, ["bad", event("b", "d1", at(1))]), 2)
+    assert (commits(tables.silver), commits(tables.quarantine), commits(tables.silver_state)) == (2, 2, 2)
+    assert sorted(r.reason for r in tables.quarantine.read(spark).collect()) == ["duplicate", "malformed_json"]
+
+
+def test_horizon_is_the_same_after_a_restart_and_on_a_retry(spark, iot_spec, tables):
+    """The running maximum is kept in memory; a new writer (restart) reads it back from the state table."""
+    watermark = 10  # minutes, the iot spec's
+    writer = SilverWriter(spark, iot_spec, tables, "test-app")
+    writer(bronze_rows(spark, [event("a", "d1", at(30)), event("b", "d1", at(20))]), 0)
+    writer(bronze_rows(spark, [event("c", "d1", at(25))]), 1)  # older than batch 0's max: the max stays
+    writer(bronze_rows(spark, [event("d", "d1", at(45))]), 2)
+    assert writer.horizon(2) == at(30 - watermark)  # a retry of batch 2 excludes batch 2 itself
+    assert writer.horizon(3) == at(45 - watermark)
+    restarted = SilverWriter(spark, iot_spec, tables, "test-app")
+    assert restarted.horizon(2) == at(30 - watermark)
+    assert restarted.horizon(3) == at(45 - watermark)
+    assert SilverWriter(spark, iot_spec, tables, "test-app").horizon(1) == at(30 - watermark)
+    assert SilverWriter(spark, iot_spec, tables, "test-app").horizon(0) is None
