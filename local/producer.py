@@ -25,7 +25,7 @@ import random
 import subprocess
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -136,7 +136,8 @@ class StreamGenerator:
         self.start_wall = time.monotonic()
         self.start_event = datetime.now(UTC).replace(tzinfo=None)
         self.ledger = StreamLedger()
-        self.recent: list[tuple[float, str, str]] = []  # (wall, key, line) of normal events, for duplicates
+        # (wall, key, line) of normal events, oldest first, for duplicates.
+        self.recent: deque[tuple[float, str, str]] = deque()
         self.seq = 0
         self.deferred_late = 0
         self.generate = GENERATORS[spec.name]
@@ -180,7 +181,8 @@ class StreamGenerator:
             self.deferred_late += 1
             category = "normal"
         # Duplicates resend a normal event of the last 1.5 wall seconds (well inside the watermark).
-        self.recent = [r for r in self.recent if now_wall - r[0] < 1.5]
+        while self.recent and now_wall - self.recent[0][0] >= 1.5:
+            self.recent.popleft()
         if category == "duplicate" and not self.recent:
             category = "normal"
         led.counts[category] += 1

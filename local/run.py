@@ -171,8 +171,30 @@ def drained(run: StreamRun, sent: int, spark) -> bool:
             return False
         if t.bronze.read(spark).count() < sent:
             return False
-        run.done_silver = _delta_last_commit(t.silver_state.path)
+        run.done_silver = _delta_last_commit(t.silver.path)
     return all(_idle_since(run.queries[layer], run.done_silver) for layer in run.downstream())
+
+
+def silver_lag(run: StreamRun, spark) -> int:
+    """Bronze rows that silver has not written to silver or quarantine yet (Delta answers counts from its log)."""
+    t = run.tables
+    if not t.bronze.exists(spark):
+        return 0
+    done = sum(table.read(spark).count() for table in (t.silver, t.quarantine) if table.exists(spark))
+    return t.bronze.read(spark).count() - done
+
+
+def lag_growth(samples: list[tuple[float, int]], duration: float) -> float | None:
+    """Slope (events/s) of a lag over the second half of producing: about 0 while the layer keeps up.
+
+    The first half holds the cold start of every query, which lags at any rate."""
+    late = [(t, lag) for t, lag in samples if t >= duration / 2]
+    if len(late) < 3:
+        return None
+    mean_t = sum(t for t, _ in late) / len(late)
+    mean_lag = sum(lag for _, lag in late) / len(late)
+    var = sum((t - mean_t) ** 2 for t, _ in late)
+    return round(sum((t - mean_t) * (lag - mean_lag) for t, lag in late) / var, 1) if var else None
 
 
 def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str, float], out: Path) -> dict:
@@ -240,6 +262,8 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
         }
         | {"gold": round(sent / active, 1)},
         "max_lag_events": timing["max_lag"],
+        "lag_growth_events_per_s": timing["lag_growth"],
+        "silver_lag_growth_events_per_s": timing["silver_lag_growth"],
         "drain_seconds": round(timing["drained_at"] - timing["last_send"], 2),
         "latency_ms": {"silver": latency.percentiles(total_silver_lat), "gold": latency.percentiles(total_gold_lat)},
     }
@@ -264,7 +288,8 @@ def print_summary(summary: dict) -> None:
     )
     print(
         f"throughput {tot['throughput_events_per_s']} events/s (first produce -> all layers drained); "
-        f"drain after the last event {tot['drain_seconds']} s"
+        f"drain after the last event {tot['drain_seconds']} s; lag growth over the second half: bronze "
+        f"{tot['lag_growth_events_per_s']} events/s, silver {tot['silver_lag_growth_events_per_s']} events/s"
     )
     print(f"latency ms (produce -> readable) silver {tot['latency_ms']['silver']}  gold {tot['latency_ms']['gold']}")
     print(f"tables under {summary['lake']}")
@@ -310,6 +335,10 @@ def run(args: argparse.Namespace) -> dict:
         next_print = start
         deadline = None
         max_lag, bronze_done = 0, None
+        # (seconds since start, events sent but not in bronze): every poll, it is cheap.
+        lag_samples: list[tuple[float, int]] = []
+        # (seconds since start, bronze rows not yet in silver or quarantine): at each progress line (counts).
+        silver_lag_samples: list[tuple[float, int]] = []
         while True:
             for r in runs:
                 if "features" not in r.queries:
@@ -322,8 +351,12 @@ def run(args: argparse.Namespace) -> dict:
             if time.monotonic() >= next_print:
                 print(progress_line(time.monotonic() - start, producer, runs), flush=True)
                 next_print += args.progress
+                if not producer.done.is_set():
+                    silver_lag_samples.append((time.monotonic() - start, sum(silver_lag(r, spark) for r in runs)))
             lag = producer.sent - sum(_kafka_end(r.queries["bronze"]) for r in runs if "bronze" in r.queries)
             max_lag = max(max_lag, lag)
+            if not producer.done.is_set():
+                lag_samples.append((time.monotonic() - start, lag))
             if producer.done.is_set():
                 if bronze_done is None and lag <= 0:
                     bronze_done = time.time()
@@ -342,6 +375,8 @@ def run(args: argparse.Namespace) -> dict:
             "silver_done": max(r.done_silver or 0 for r in runs),
             "drained_at": time.time(),
             "max_lag": max_lag,
+            "lag_growth": lag_growth(lag_samples, args.duration),
+            "silver_lag_growth": lag_growth(silver_lag_samples, args.duration),
         }
         print(progress_line(time.monotonic() - start, producer, runs), flush=True)
         for r in runs:

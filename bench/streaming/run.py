@@ -4,10 +4,11 @@
 
 Per configuration: sustained throughput (events produced / time from the first event until the layer held
 all of them: bronze, silver, and gold = every downstream query caught up), the largest Kafka lag seen
-(events produced but not yet in bronze), the drain time after the last event (lag that grew during the run
-shows as a drain much longer than one trigger), and produce -> readable latency in silver and gold (p50, p95,
-p99 of every event of the run). Each figure is the median over the runs. Writes a JSON file and prints a
-Markdown table for bench/streaming/RESULTS.md.
+(events produced but not yet in bronze), how fast that lag grew over the second half of producing (about 0
+while bronze keeps up: the knee is the first rate where it is clearly positive), the drain time after the
+last event (lag that grew during the run shows as a drain much longer than one trigger), and
+produce -> readable latency in silver and gold (p50, p95, p99 of every event of the run). Each figure is
+the median over the runs. Writes a JSON file and prints a Markdown table for bench/streaming/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def one_run(rate: float, trigger: str, args: argparse.Namespace, out: Path) -> dict:
     cmd = [sys.executable, "-m", "local.run", "--rate", str(rate), "--duration", str(args.duration)]
-    cmd += ["--trigger", trigger, "--out", str(out), "--progress", "30", "--streams", *args.streams]
+    cmd += ["--trigger", trigger, "--out", str(out), "--progress", "5", "--streams", *args.streams]
     if args.windows:
         cmd += ["--windows", *args.windows]
     if args.max_per_trigger:
@@ -57,6 +58,8 @@ def aggregate(runs: list[dict]) -> dict:
         "silver_eps": median([t["throughput_by_layer"]["silver"] for t in tot]),
         "gold_eps": median([t["throughput_by_layer"]["gold"] for t in tot]),
         "max_lag": median([t["max_lag_events"] for t in tot]),
+        "lag_growth": median([t["lag_growth_events_per_s"] for t in tot]),
+        "silver_lag_growth": median([t["silver_lag_growth_events_per_s"] for t in tot]),
         "drain_s": median([t["drain_seconds"] for t in tot]),
         **{
             f"{layer}_{q}": median([t["latency_ms"][layer][q] for t in tot])
@@ -69,15 +72,16 @@ def aggregate(runs: list[dict]) -> dict:
 
 def table(rows: list[dict]) -> str:
     head = (
-        "| trigger | rate (ev/s) | events | bronze ev/s | silver ev/s | gold ev/s | max lag | drain s "
-        "| silver p50/p95/p99 ms | gold p50/p95/p99 ms | runs |"
+        "| trigger | rate (ev/s) | events | bronze ev/s | silver ev/s | gold ev/s | max lag "
+        "| lag growth ev/s bronze/silver | drain s | silver p50/p95/p99 ms | gold p50/p95/p99 ms | runs |"
     )
-    lines = [head, "|" + "---|" * 11]
+    lines = [head, "|" + "---|" * 12]
     for r in rows:
         a = r["result"]
         lines.append(
             f"| {r['trigger']} | {r['rate']} | {a['events']} | {a['bronze_eps']} | {a['silver_eps']} | {a['gold_eps']} "
-            f"| {a['max_lag']} | {a['drain_s']} | {a['silver_p50']}/{a['silver_p95']}/{a['silver_p99']} "
+            f"| {a['max_lag']} | {a['lag_growth']}/{a['silver_lag_growth']} | {a['drain_s']} "
+            f"| {a['silver_p50']}/{a['silver_p95']}/{a['silver_p99']} "
             f"| {a['gold_p50']}/{a['gold_p95']}/{a['gold_p99']} | {a['runs'] - a['failed']}/{a['runs']} |"
         )
     return "\n".join(lines)
