@@ -1,3 +1,4 @@
+import { EventHub } from '../constructs/eventhubs/event-hub';
 import { EventHubNamespace, type EventHubNamespaceProps } from '../constructs/eventhubs/eventhub-namespace';
 import { onlyResource, problemsOf, refOf, resourcesOf, synthJson, testStack } from './helpers/synth';
 
@@ -68,6 +69,25 @@ describe('EventHubNamespace', () => {
     ]);
     expect(problemsOf(namespace({ tier: 'Premium', capacity: 3 }).stack)).toEqual([
       '[test/Events] capacity = 3 is invalid; allowed: one of 1, 2, 4, 8, 16 processing units for tier Premium',
+    ]);
+  });
+
+  test('Standard holds 10 event hubs; the 11th, wherever it is created, is reported on the namespace', () => {
+    const { stack, construct } = namespace();
+    for (let i = 0; i < 10; i++) construct.addEventHub(`Hub${i}`, { name: `evh-${i}` });
+    expect(problemsOf(stack)).toEqual([]);
+    new EventHub(stack, 'Elsewhere', { name: 'evh-10', namespace: construct });
+    expect(problemsOf(stack)).toEqual(['[test/Events] eventHubs = 11 is invalid; allowed: at most 10 event hubs in a namespace of tier Standard']);
+  });
+
+  test('Premium: 100 event hubs, and 200 partitions in all per processing unit', () => {
+    const { stack, construct } = namespace({ tier: 'Premium', capacity: 2 });
+    for (let i = 0; i < 100; i++) construct.addEventHub(`Hub${i}`, { name: `evh-${i}`, partitions: 4 });
+    expect(problemsOf(stack)).toEqual([]); // 400 partitions = 2 PUs × 200
+    construct.addEventHub('Hub100', { name: 'evh-100', partitions: 1 });
+    expect(problemsOf(stack)).toEqual([
+      '[test/Events] eventHubs = 101 is invalid; allowed: at most 100 event hubs in a namespace of tier Premium',
+      '[test/Events] partitions (all event hubs) = 401 is invalid; allowed: at most 400 for tier Premium with capacity 2 (200 per processing unit)',
     ]);
   });
 

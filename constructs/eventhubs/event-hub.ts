@@ -88,6 +88,7 @@ export class EventHub extends Construct {
     this.partitions = props.partitions ?? 4;
     const retentionDays = props.retentionDays ?? 1;
     this.validate(props, retentionDays);
+    props.namespace.registerEventHub(this);
 
     const capture = props.capture;
     this.resource = new Eventhub(this, 'Resource', {

@@ -1,6 +1,7 @@
 import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
 import { EventhubNamespaceSchemaGroup } from '@cdktf/provider-azurerm/lib/eventhub-namespace-schema-group';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { annotate } from '../core/annotations';
 import { assignRole, type Grantee } from '../core/grants';
@@ -88,7 +89,10 @@ export class EventHubNamespace extends Construct {
   public readonly tier: EventHubsTier;
   public readonly name: string;
   public readonly resourceGroupName: string;
+  /** Throughput units (Basic, Standard) or processing units (Premium). */
+  public readonly capacity: number;
   private readonly problems: Problems;
+  private readonly eventHubs: EventHub[] = [];
 
   public constructor(scope: Construct, id: string, props: EventHubNamespaceProps) {
     super(scope, id);
@@ -97,9 +101,12 @@ export class EventHubNamespace extends Construct {
     this.name = props.name;
     this.resourceGroupName = props.resourceGroupName;
     const capacity = props.capacity ?? 1;
+    this.capacity = capacity;
     const network = props.network ?? {};
     const publicAccess = network.publicNetworkAccess ?? false;
     this.validate(props, capacity, publicAccess);
+    // Namespace-wide quotas depend on every event hub added later: checked when the app is validated.
+    this.node.addValidation({ validate: () => this.quotaProblems() });
 
     if (props.localAuthentication === false) {
       annotate(this, 'info', 'Local (SAS) authentication is off: clients must use Entra ID.');
@@ -145,6 +152,31 @@ export class EventHubNamespace extends Construct {
   /** Adds an event hub whose partitions, retention, consumer groups and capture are checked against this tier. */
   public addEventHub(id: string, options: EventHubOptions): EventHub {
     return new EventHub(this, id, { ...options, namespace: this });
+  }
+
+  /** Called by each EventHub of this namespace, wherever it is created, so the namespace quotas count it. */
+  public registerEventHub(hub: EventHub): void {
+    this.eventHubs.push(hub);
+  }
+
+  private quotaProblems(): string[] {
+    const limits = TIER_LIMITS[this.tier];
+    if (!limits) return []; // an unknown tier is already reported
+    const quota = new Problems();
+    const hubs = this.eventHubs.length;
+    if (hubs > limits.maxEventHubs) {
+      quota.add('eventHubs', hubs, `at most ${limits.maxEventHubs} event hubs in a namespace of tier ${this.tier}`);
+    }
+    const perUnit = limits.partitionsPerCapacityUnit;
+    const partitions = this.eventHubs.reduce((sum, hub) => sum + hub.partitions, 0);
+    if (perUnit !== undefined && !Token.isUnresolved(this.capacity) && partitions > perUnit * this.capacity) {
+      quota.add(
+        'partitions (all event hubs)',
+        partitions,
+        `at most ${perUnit * this.capacity} for tier ${this.tier} with capacity ${this.capacity} (${perUnit} per processing unit)`,
+      );
+    }
+    return quota.validate();
   }
 
   /** Adds a schema registry group (Standard tier and above). */

@@ -4,7 +4,12 @@ export type EventHubsTier = 'Basic' | 'Standard' | 'Premium';
 export const EVENT_HUBS_TIERS: readonly EventHubsTier[] = ['Basic', 'Standard', 'Premium'];
 
 export interface TierLimits {
+  /** Partitions of one event hub. */
   readonly maxPartitions: number;
+  /** Event hubs in one namespace. */
+  readonly maxEventHubs: number;
+  /** Partitions of all event hubs of a namespace, per processing unit (Premium only: its quota is per PU). */
+  readonly partitionsPerCapacityUnit?: number;
   readonly maxRetentionDays: number;
   /** Consumer groups per event hub, `$Default` included. */
   readonly maxConsumerGroups: number;
@@ -23,6 +28,7 @@ export interface TierLimits {
 export const TIER_LIMITS: Readonly<Record<EventHubsTier, TierLimits>> = {
   Basic: {
     maxPartitions: 32,
+    maxEventHubs: 10,
     maxRetentionDays: 1,
     maxConsumerGroups: 1,
     capture: false,
@@ -34,6 +40,7 @@ export const TIER_LIMITS: Readonly<Record<EventHubsTier, TierLimits>> = {
   },
   Standard: {
     maxPartitions: 32,
+    maxEventHubs: 10,
     maxRetentionDays: 7,
     maxConsumerGroups: 20,
     capture: true,
@@ -45,6 +52,8 @@ export const TIER_LIMITS: Readonly<Record<EventHubsTier, TierLimits>> = {
   },
   Premium: {
     maxPartitions: 100,
+    maxEventHubs: 100,
+    partitionsPerCapacityUnit: 200,
     maxRetentionDays: 90,
     maxConsumerGroups: 100,
     capture: true,
