@@ -63,12 +63,19 @@ def _iso(ts: datetime) -> str:
     return ts.replace(tzinfo=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-# Values per stream: normal readings well inside every range and below every threshold; anomalies trip one.
+# Values per stream. Normal readings stay near a per-device level (small noise), so they trip no rule: not a
+# threshold, and not a spike either (a jump of 20-50 % between a device's readings, by stream). Anomalies
+# trip the stream's threshold rule (and so, coming from a normal level, usually its spike rule too).
+def _near(level: float, rng: random.Random, noise: float) -> float:
+    return round(level + rng.uniform(-noise, noise), 2)
+
+
 def _iot(rng: random.Random, device: int, anomaly: bool) -> dict[str, Any]:
     return {
         "device_id": f"dev-{device:03d}",
-        "temperature": round(rng.uniform(101, 140) if anomaly else rng.uniform(15, 35), 2),
-        "humidity": round(rng.uniform(30, 70), 2),
+        # Levels 15-34 C, noise 0.5: at most 1/15 = 7 % between two readings (spike rule: 20 %).
+        "temperature": round(rng.uniform(101, 140), 2) if anomaly else _near(15 + device, rng, 0.5),
+        "humidity": _near(40 + device, rng, 2),
         "location": f"site-{device % 4}",
         "status": "normal",
     }
@@ -76,7 +83,8 @@ def _iot(rng: random.Random, device: int, anomaly: bool) -> dict[str, Any]:
 
 def _manufacturing(rng: random.Random, device: int, anomaly: bool) -> dict[str, Any]:
     fahrenheit = device % 3 == 0
-    celsius = rng.uniform(310, 450) if anomaly else rng.uniform(40, 80)
+    # Levels 40-78 C, noise 1: at most 2/40 = 5 % between two readings (spike rule: 25 %).
+    celsius = rng.uniform(310, 450) if anomaly else _near(40 + 2 * device, rng, 1)
     return {
         "sensor_id": f"sensor-{device:03d}",
         "device_type": ("thermocouple", "rtd", "infrared")[device % 3],
@@ -90,9 +98,10 @@ def _manufacturing(rng: random.Random, device: int, anomaly: bool) -> dict[str, 
 def _weather(rng: random.Random, device: int, anomaly: bool) -> dict[str, Any]:
     return {
         "station_id": f"station-{device:02d}",
-        "temperature": round(rng.uniform(5, 25), 2),
-        "humidity": round(rng.uniform(40, 90), 2),
-        "wind_speed": round(rng.uniform(65, 110) if anomaly else rng.uniform(0, 30), 2),
+        # Levels 5-24 C, noise 0.5: at most 1/5 = 20 % between two readings (spike rule: 50 %).
+        "temperature": _near(5 + device, rng, 0.5),
+        "humidity": _near(50 + device, rng, 2),
+        "wind_speed": round(rng.uniform(65, 110) if anomaly else _near(5 + device, rng, 2), 2),
         "precipitation": round(rng.uniform(0, 5), 2),
         "conditions": ("clear", "cloudy", "rain")[device % 3],
         "wind_direction": rng.randrange(0, 360),
