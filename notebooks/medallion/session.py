@@ -23,8 +23,13 @@ def local_session(
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.warehouse.dir", warehouse_dir)
         .config("spark.driver.memory", driver_memory)
-        # Short-lived local JVM on a small, shared machine: C1-only JIT compiles far less.
-        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        # Small, shared machine: C1-only JIT compiles far less. C1-only also shrinks the code cache to 48 MB,
+        # which Spark + Delta + Kafka fill within minutes ("CodeCache is full. Compiler has been disabled"):
+        # everything after that runs interpreted. 256 MB keeps the JIT on for long local runs.
+        .config(
+            "spark.driver.extraJavaOptions",
+            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=256m",
+        )
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
         .config("spark.ui.enabled", "false")
