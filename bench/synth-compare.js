@@ -2,38 +2,17 @@
 // of each alternate (ABBA order), so load from other work on the machine falls on both sides alike. Prints
 // medians and the median of the paired differences. Both checkouts need `npm run build` first.
 // Usage: node bench/synth-compare.js <other checkout> [default|streamsPerEnvironment] [pairs=10]
-const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
+const { loadAverage, median, synthOnce } = require('./synth-process');
 
 const [other, app = 'default', pairs = '10'] = process.argv.slice(2);
 if (!other) throw new Error('other checkout = undefined is invalid; allowed: the path of a built checkout of this repository');
 const checkouts = { other: path.resolve(other), this: path.resolve(__dirname, '..') };
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 
-function run(checkout) {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-compare-')), 'cdktf.out');
-  const started = process.hrtime.bigint();
-  const reported = JSON.parse(execFileSync(process.execPath, [path.join(checkout, 'bench', 'synth-app.js'), app, outdir], { cwd: checkout, encoding: 'utf8' }));
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
-  return { wallMs, maxRssMb: reported.maxRssMb };
-}
-
-console.log(`${new Date().toISOString()}, app ${app}, ${pairs} pairs, load average ${load()}`);
+console.log(`${new Date().toISOString()}, app ${app}, ${pairs} pairs, load average ${loadAverage()}`);
 const samples = { other: [], this: [] };
 for (let i = 0; i < Number(pairs); i++) {
-  for (const side of i % 2 ? ['this', 'other'] : ['other', 'this']) samples[side].push(run(checkouts[side]));
+  for (const side of i % 2 ? ['this', 'other'] : ['other', 'this']) samples[side].push(synthOnce(checkouts[side], app));
 }
 for (const side of ['other', 'this']) {
   const wall = median(samples[side].map((s) => s.wallMs));
@@ -41,4 +20,4 @@ for (const side of ['other', 'this']) {
   console.log(`${side} (${checkouts[side]}): wall ${wall.toFixed(0)} ms, peak ${rss.toFixed(0)} MB`);
 }
 const saved = median(samples.other.map((s, i) => s.wallMs - samples.this[i].wallMs));
-console.log(`median of paired differences (other − this): ${saved.toFixed(0)} ms; finished ${new Date().toISOString()}, load average ${load()}`);
+console.log(`median of paired differences (other − this): ${saved.toFixed(0)} ms; finished ${new Date().toISOString()}, load average ${loadAverage()}`);

@@ -4,43 +4,24 @@
 // costs), beside the deep imports the package uses. Medians of RUNS fresh node processes per cell.
 // Needs `npm run build` first.
 // Usage: node bench/synth.js [runs=5]
-const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
+const { loadAverage, median, synthOnce } = require('./synth-process');
 
 const runs = Number(process.argv[2] ?? 5);
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
+const root = path.join(__dirname, '..');
 
 function measure(app, preloadIndex) {
   const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-')), 'cdktf.out');
-    const args = [...(preloadIndex ? ['-r', '@cdktf/provider-azurerm'] : []), path.join(__dirname, 'synth-app.js'), String(app), outdir];
-    // Wall time is taken around the whole process, so loading modules (the index) is counted.
-    const started = process.hrtime.bigint();
-    const reported = JSON.parse(execFileSync(process.execPath, args, { cwd: path.join(__dirname, '..'), encoding: 'utf8' }));
-    samples.push({ wallMs: Number(process.hrtime.bigint() - started) / 1e6, maxRssMb: reported.maxRssMb });
-    fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
-  }
+  for (let i = 0; i < runs; i++) samples.push(synthOnce(root, app, preloadIndex));
   return { wallMs: median(samples.map((s) => s.wallMs)), maxRssMb: median(samples.map((s) => s.maxRssMb)) };
 }
 
-console.log(`${new Date().toISOString()}, node ${process.version}, ${runs} runs per cell, load average ${load()}`);
+console.log(`${new Date().toISOString()}, node ${process.version}, ${runs} runs per cell, load average ${loadAverage()}`);
 const rows = [];
 for (const app of ['default', 1, 10, 100]) {
   rows.push({ app, deep: measure(app, false), index: measure(app, true) });
 }
-console.log(`finished ${new Date().toISOString()}, load average ${load()}\n`);
+console.log(`finished ${new Date().toISOString()}, load average ${loadAverage()}\n`);
 console.log('| streams per environment | deep imports: wall ms | peak MB | index import: wall ms | peak MB | index / deep |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
