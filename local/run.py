@@ -39,6 +39,8 @@ from .producer import ANOMALY_RULES, Mix, Producer  # noqa: E402
 DEFAULT_STREAMS = ("iot-telemetry", "manufacturing-sensors", "weather")
 SPEC_DIR = ROOT / "schema/examples/valid"
 log = logging.getLogger("local.run")
+# The local broker is plaintext: bronze reads no connection string from a secret scope.
+NO_SECRET = {"secret_scope": "", "secret_key": "", "get_secret": lambda scope, key: ""}
 
 
 def local_spec_json(name: str, max_per_trigger: int | None = None, windows: list[str] | None = None) -> str:
@@ -108,9 +110,8 @@ def start_queries(spark, run: StreamRun, bootstrap: str, lake: Path, checkpoints
     """Start each layer once the table it reads exists (a Delta stream needs the table's schema)."""
     common = {"spec": run.spec_json, "checkpoint_root": str(checkpoints), "lake_root": str(lake), "trigger": trigger}
     if "bronze" not in run.queries:
-        no_secret = {"secret_scope": "", "secret_key": "", "get_secret": lambda scope, key: ""}
         (run.queries["bronze"],) = jobs.run_bronze(
-            spark, kafka_bootstrap_servers=bootstrap, wait=False, **no_secret, **common
+            spark, kafka_bootstrap_servers=bootstrap, wait=False, **NO_SECRET, **common
         )
     if "silver" not in run.queries and run.tables.bronze.exists(spark):
         (run.queries["silver"],) = jobs.run_silver(spark, wait=False, **common)
@@ -167,7 +168,7 @@ def drained(run: StreamRun, sent: int, spark) -> bool:
     if run.done_silver is None:
         if not t.quarantine.exists(spark):
             return False
-        if t.silver.read(spark).count() + t.quarantine.read(spark).count() < t.bronze.read(spark).count():
+        if silver_lag(run, spark) > 0:
             return False
         if t.bronze.read(spark).count() < sent:
             return False

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "notebooks"))
 
 from local.kafka import Broker  # noqa: E402
 from local.producer import ConsoleProducer, Mix, StreamGenerator  # noqa: E402
-from local.run import local_spec_json  # noqa: E402
+from local.run import NO_SECRET, local_spec_json  # noqa: E402
 from medallion import jobs  # noqa: E402
 from medallion.alerts import InMemorySink  # noqa: E402
 from medallion.spec import load_spec  # noqa: E402
@@ -61,8 +61,7 @@ def time_layer(spark, layer: str, spec_json: str, bootstrap: str, lake: Path, ch
     common |= {"trigger": AVAILABLE_NOW, "wait": True, "report_progress": False}
     started = time.perf_counter()
     if layer == "bronze":
-        no_secret = {"secret_scope": "", "secret_key": "", "get_secret": lambda scope, key: ""}
-        queries = jobs.run_bronze(spark, kafka_bootstrap_servers=bootstrap, **no_secret, **common)
+        queries = jobs.run_bronze(spark, kafka_bootstrap_servers=bootstrap, **NO_SECRET, **common)
     elif layer == "anomalies":
         queries = jobs.run_anomalies(spark, sink=InMemorySink(), **common)
     else:

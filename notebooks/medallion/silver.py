@@ -198,7 +198,7 @@ class SilverWriter:
         """Read from the state table on the first batch, or for any batch the memory does not cover."""
         if self._max is None or not self._max.covers(batch_id):
             state, before = self.tables.silver_state, None
-            if state.exists(self.spark):
+            if self._exists(state):
                 row = state.read(self.spark).where(F.col("batch_id") < batch_id).agg(F.max("max_event_time")).first()
                 before = row[0] if row else None
             self._max = _RunningMax(batch_id, before)
