@@ -1,4 +1,4 @@
-import { Job, type JobEmailNotifications, type JobHealth, type JobJobCluster, type JobTask } from '@cdktf/provider-databricks/lib/job';
+import { Job, type JobTask } from '@cdktf/provider-databricks/lib/job';
 import { Construct } from 'constructs';
 import { NAME_RULES } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
@@ -10,7 +10,7 @@ import {
   sourceLibraries,
 } from '../constructs/databricks/streaming-compute';
 import { EVENT_HUBS_TIERS, TIER_LIMITS } from '../constructs/eventhubs/tier-limits';
-import { JOB_MODES, type JobMode, LAYER_DEFINITIONS, type Layer, type LayerDefinition, type TableLocation, taskParameters } from './job-definitions';
+import { JOB_MODES, type JobMode, PIPELINE_TASK, type TableLocation, taskParameters } from './job-definitions';
 import type { StreamJobInput } from './stream-job-input';
 
 export const STREAM_NAME = { pattern: /^[a-z][a-z0-9-]{0,49}$/, rule: '1–50 lowercase letters, digits and hyphens, starting with a letter' } as const;
@@ -18,7 +18,7 @@ export const STREAM_NAME = { pattern: /^[a-z][a-z0-9-]{0,49}$/, rule: '1–50 lo
 const QUARTZ_CRON = /^\S+(\s+\S+){5,6}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-/** Where a stream's jobs find everything outside themselves. */
+/** Where a stream's job finds everything outside itself. */
 export interface StreamJobsEnvironment {
   readonly mode: JobMode;
   readonly compute: StreamingCompute;
@@ -48,7 +48,7 @@ export interface StreamJobsEnvironment {
    * @default 1800 for run duration, 600 for backlog
    */
   readonly warningThresholdSeconds?: number;
-  /** Tags on every job. @default {} */
+  /** Tags on the job. @default {} */
   readonly tags?: Record<string, string>;
 }
 
@@ -57,16 +57,18 @@ export interface StreamJobsProps extends StreamJobsEnvironment {
 }
 
 /**
- * The `databricks_job`s of one stream's bronze, silver, gold, anomaly and feature queries.
+ * The `databricks_job` of one stream: one task running the `pipeline` notebook, which reads Event Hubs once per
+ * micro-batch and writes bronze, silver, quarantine, gold, alerts and features in the same pass. So one job and
+ * one job cluster per stream (or the shared all-purpose cluster): the source is read once and every layer runs
+ * on the same cluster, instead of one query (and, in `continuous` mode, one job and one cluster) per layer.
+ * Each table has exactly one writer, so the job never runs twice at once (`max_concurrent_runs = 1`).
  *
- * - `continuous`: one job per layer (a continuous job has one running instance, no task dependencies
- *   and no retry policy), `continuous { pause_status = "UNPAUSED" }` and `control_run_state` so that a
- *   redeploy restarts the query on the new definition.
- * - `availableNow`: one job per stream, tasks chained by `depends_on`, a schedule, retries with backoff
- *   and a timeout per task; every task gets `trigger = {"type":"availableNow"}`.
+ * - `continuous`: `continuous { pause_status = "UNPAUSED" }` and `control_run_state` so that a redeploy
+ *   restarts the pipeline on the new definition; a streaming backlog health rule.
+ * - `availableNow`: a schedule, retries with backoff and a timeout; the task gets
+ *   `trigger = {"type":"availableNow"}` and drains what is new, then stops.
  *
- * Each job has its own job cluster (or the shared all-purpose cluster); only bronze reads Event Hubs,
- * so only bronze tasks carry the source's library.
+ * The task carries the notebook package's libraries and the source's library (it reads Event Hubs).
  *
  * @example
  * new StreamJobs(this, 'Stream-orders', {
@@ -75,8 +77,8 @@ export interface StreamJobsProps extends StreamJobsEnvironment {
  * });
  */
 export class StreamJobs extends Construct {
-  /** Jobs by layer (`continuous`) or the single job under every layer (`availableNow`). */
-  public readonly jobs = new Map<Layer, Job>();
+  /** The stream's job (escape hatch). */
+  public readonly job: Job;
   public readonly streamName: string;
 
   public constructor(scope: Construct, id: string, props: StreamJobsProps) {
@@ -86,85 +88,67 @@ export class StreamJobs extends Construct {
     this.streamName = input.name;
     this.validate(problems, props);
 
-    const spec = JSON.stringify(input.spec ?? {});
-    // The jobs add `<stream>/<query>` themselves (medallion/tables.py), one checkpoint per query.
-    const checkpointRoot = props.checkpointsUrl;
     const emails = [...(props.notificationEmails ?? [])];
     props.compute.registerStream(input.partitions);
-    const tags = { ...(props.tags ?? {}), stream: input.name };
-
-    const task = (layer: LayerDefinition, clusterKey: string | undefined): JobTask => {
-      const libraries = [...notebookLibraries(), ...(layer.readsSource ? sourceLibraries(input.source) : [])];
-      return {
-        taskKey: layer.layer,
-        jobClusterKey: clusterKey,
-        existingClusterId: clusterKey ? undefined : props.compute.existingClusterId,
-        notebookTask: {
-          notebookPath: props.notebooks.notebookPath(layer.notebook),
-          source: 'WORKSPACE',
-          baseParameters: taskParameters({
-            layer,
-            mode: props.mode,
-            spec,
-            tables: props.tables,
-            checkpointRoot,
-            secretScope: props.secretScope,
-            secretKey: input.secretName,
-          }),
-        },
-        library: libraries.length > 0 ? libraries : undefined,
-        ...(props.mode === 'availableNow'
-          ? {
-              dependsOn: layer.dependsOn.length > 0 ? layer.dependsOn.map((taskKey) => ({ taskKey })) : undefined,
-              maxRetries: props.maxRetries ?? 2,
-              minRetryIntervalMillis: props.minRetryIntervalMillis ?? 60000,
-              retryOnTimeout: true,
-              timeoutSeconds: props.taskTimeoutSeconds ?? 3600,
-            }
-          : {}),
-      };
+    const jobCluster = props.compute.mode === 'job' ? { jobClusterKey: 'stream', newCluster: props.compute.newCluster(input.partitions) } : undefined;
+    const libraries = [...notebookLibraries(), ...sourceLibraries(input.source)];
+    const task: JobTask = {
+      taskKey: PIPELINE_TASK.taskKey,
+      jobClusterKey: jobCluster?.jobClusterKey,
+      existingClusterId: jobCluster ? undefined : props.compute.existingClusterId,
+      notebookTask: {
+        notebookPath: props.notebooks.notebookPath(PIPELINE_TASK.notebook),
+        source: 'WORKSPACE',
+        baseParameters: taskParameters({
+          mode: props.mode,
+          spec: JSON.stringify(input.spec ?? {}),
+          tables: props.tables,
+          // The pipeline adds `<stream>/<query>` itself (medallion/tables.py), one checkpoint per query.
+          checkpointRoot: props.checkpointsUrl,
+          secretScope: props.secretScope,
+          secretKey: input.secretName,
+        }),
+      },
+      library: libraries.length > 0 ? libraries : undefined,
+      ...(props.mode === 'availableNow'
+        ? {
+            maxRetries: props.maxRetries ?? 2,
+            minRetryIntervalMillis: props.minRetryIntervalMillis ?? 60000,
+            retryOnTimeout: true,
+            timeoutSeconds: props.taskTimeoutSeconds ?? 3600,
+          }
+        : {}),
     };
-    const jobClusters = (key: string): JobJobCluster[] | undefined =>
-      props.compute.mode === 'job' ? [{ jobClusterKey: key, newCluster: props.compute.newCluster(input.partitions) }] : undefined;
-    const clusterKey = props.compute.mode === 'job' ? 'stream' : undefined;
+    const common = {
+      name: `${input.name}-pipeline`,
+      // One writer per table: rows carry their batch id and each writer checks its table once when it starts,
+      // so a second concurrent run of the stream's pipeline would break exactly-once.
+      maxConcurrentRuns: 1,
+      jobCluster: jobCluster ? [jobCluster] : undefined,
+      task: [task],
+      tags: { ...(props.tags ?? {}), stream: input.name },
+    };
 
     if (props.mode === 'continuous') {
-      const health: JobHealth = { rules: [{ metric: 'STREAMING_BACKLOG_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 600 }] };
-      const notifications: JobEmailNotifications | undefined =
-        emails.length > 0 ? { onFailure: emails, onStreamingBacklogExceeded: emails, noAlertForSkippedRuns: true } : undefined;
-      for (const layer of LAYER_DEFINITIONS) {
-        this.jobs.set(
-          layer.layer,
-          new Job(this, `Job-${layer.layer}`, {
-            name: `${input.name}-${layer.layer}`,
-            description: `Continuous ${layer.layer} query of stream ${input.name}`,
-            maxConcurrentRuns: 1,
-            continuous: { pauseStatus: 'UNPAUSED' },
-            controlRunState: true,
-            jobCluster: jobClusters(clusterKey ?? 'stream'),
-            task: [task(layer, clusterKey)],
-            emailNotifications: notifications,
-            health,
-            tags: { ...tags, layer: layer.layer },
-          }),
-        );
-      }
+      this.job = new Job(this, 'Job', {
+        ...common,
+        description: `Continuous pipeline of stream ${input.name}: bronze, silver, quarantine, gold, alerts and features`,
+        continuous: { pauseStatus: 'UNPAUSED' },
+        controlRunState: true,
+        emailNotifications: emails.length > 0 ? { onFailure: emails, onStreamingBacklogExceeded: emails, noAlertForSkippedRuns: true } : undefined,
+        health: { rules: [{ metric: 'STREAMING_BACKLOG_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 600 }] },
+      });
       return;
     }
 
     const schedule = props.schedule ?? { quartzCronExpression: '0 0 * * * ?', timezoneId: 'UTC' };
-    const job = new Job(this, 'Job', {
-      name: `${input.name}-medallion`,
-      description: `Scheduled availableNow run of stream ${input.name}: bronze, silver, then gold, anomalies and features`,
-      maxConcurrentRuns: 1,
+    this.job = new Job(this, 'Job', {
+      ...common,
+      description: `Scheduled availableNow run of stream ${input.name}: bronze, silver, quarantine, gold, alerts and features`,
       schedule: { quartzCronExpression: schedule.quartzCronExpression, timezoneId: schedule.timezoneId, pauseStatus: 'UNPAUSED' },
-      jobCluster: jobClusters(clusterKey ?? 'stream'),
-      task: LAYER_DEFINITIONS.map((layer) => task(layer, clusterKey)),
       emailNotifications: emails.length > 0 ? { onFailure: emails, onDurationWarningThresholdExceeded: emails, noAlertForSkippedRuns: true } : undefined,
       health: { rules: [{ metric: 'RUN_DURATION_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 1800 }] },
-      tags,
     });
-    for (const layer of LAYER_DEFINITIONS) this.jobs.set(layer.layer, job);
   }
 
   private validate(problems: Problems, props: StreamJobsProps): void {

@@ -59,7 +59,7 @@ class PreventDestroyAspect implements IAspect {
 
 /**
  * Adds one stream to an environment: its event hub, listen rule and secret in the platform stack, its
- * jobs in the workspace stack, capture as the environment configures it.
+ * pipeline job in the workspace stack, capture as the environment configures it.
  */
 export function addStream(stacks: EnvironmentStacks, definition: StreamDefinition): MedallionPipeline {
   const { platform, workspace } = stacks;

@@ -1,5 +1,6 @@
 import { EventHub } from '../constructs/eventhubs/event-hub';
 import { MedallionPipeline } from '../constructs/patterns/medallion-pipeline';
+import { PIPELINE_TASK } from '../jobs/job-definitions';
 import { StreamJobs } from '../jobs/stream-jobs';
 import type { EnvironmentStacks } from './app';
 
@@ -8,8 +9,8 @@ const id = (...parts: string[]): string => parts.join('_').replace(/[^A-Za-z0-9_
 
 /**
  * The deployed architecture of one environment as a Mermaid flowchart, read from its construct tree:
- * what each stream's `MedallionPipeline` and `StreamJobs` created, and the platform resources they use.
- * Deterministic (streams and layers in tree order), so the committed diagram can be checked in CI.
+ * what each stream's `MedallionPipeline` and `StreamJobs` (one pipeline job) created, and the platform resources
+ * they use. Deterministic (streams in tree order), so the committed diagram can be checked in CI.
  */
 export function architectureDiagram(stacks: EnvironmentStacks): string {
   const { platform, workspace } = stacks;
@@ -36,7 +37,7 @@ export function architectureDiagram(stacks: EnvironmentStacks): string {
   add(`  scope["secret scope ${workspace.secretScope.backend}"]`);
   add(`  warehouse["SQL warehouse (BI)"]`);
   for (const jobs of workspace.node.findAll().filter((node): node is StreamJobs => node instanceof StreamJobs)) {
-    for (const layer of jobs.jobs.keys()) add(`  ${id('job', jobs.streamName, layer)}["${jobs.streamName}: ${layer}"]`);
+    add(`  ${id('job', jobs.streamName, PIPELINE_TASK.taskKey)}["${jobs.streamName}: ${PIPELINE_TASK.taskKey}"]`);
   }
   add('end');
 
@@ -47,10 +48,9 @@ export function architectureDiagram(stacks: EnvironmentStacks): string {
     if (pipeline.eventHub.resource.captureDescriptionInput) add(`${hub} -- "capture (Avro)" --> lake`);
     const jobs = workspace.streams.get(name);
     if (!jobs) continue;
-    const layers = [...jobs.jobs.keys()];
-    const bronze = layers.find((layer) => layer === 'bronze');
-    if (bronze) add(`${hub} -- "${pipeline.spec.source.type}, ${pipeline.spec.source.consumerGroups.bronze}" --> ${id('job', name, bronze)}`);
-    for (const layer of layers) add(`${id('job', name, layer)} --> lake`);
+    const job = id('job', name, PIPELINE_TASK.taskKey);
+    add(`${hub} -- "${pipeline.spec.source.type}, ${pipeline.spec.source.consumerGroups.bronze}" --> ${job}`);
+    add(`${job} --> lake`);
   }
   add('vault -- "Key Vault Secrets User" --> scope');
   add('scope --> dbw');

@@ -45,7 +45,7 @@ export interface AddStreamOptions {
 
 /**
  * The Databricks side of one environment, `<env>-workspace`: notebooks and package, secret scope,
- * streaming compute, Unity Catalog objects, and each stream's jobs.
+ * streaming compute, Unity Catalog objects, and each stream's pipeline job.
  *
  * A separate stack because the Databricks provider cannot authenticate against a workspace created in
  * the same apply (databricks/terraform-provider-databricks#806). The provider authenticates with
@@ -130,7 +130,7 @@ export class WorkspaceStack extends TerraformStack {
 
   /**
    * Where tables live: the catalog (Unity Catalog on), or the lake with each layer in its own container
-   * (`abfss://{schema}@<account>...`: the jobs put bronze tables in `bronze`, silver in `silver`...).
+   * (`abfss://{schema}@<account>...`: the pipeline puts bronze tables in `bronze`, silver in `silver`...).
    */
   public get tables(): TableLocation {
     return this.unityCatalog
@@ -138,7 +138,7 @@ export class WorkspaceStack extends TerraformStack {
       : { lakeRoot: `abfss://${SCHEMA_PLACEHOLDER}@${this.platform.lake.name}.dfs.core.windows.net/` };
   }
 
-  /** Adds the jobs of one stream (see `StreamJobs`); the same name twice is a problem. */
+  /** Adds the pipeline job of one stream (see `StreamJobs`); the same name twice is a problem. */
   public addStream(input: StreamJobInput, options: AddStreamOptions = {}): StreamJobs {
     const existing = this.streams.get(input.name);
     if (existing) {

@@ -14,11 +14,27 @@ describe('architecture diagram', () => {
     expect(readmeWithDiagram(readme)).toBe(readme);
   });
 
-  test('each environment shows every stream from its event hub, through its consumer group, to its bronze job', () => {
+  test('each environment shows every stream from its event hub, through its consumer group, to its pipeline job, and on to the lake', () => {
     for (const env of ['dev', 'staging', 'prod']) expect(page).toContain(`## ${env}\n`);
-    expect(page).toContain('hub_evh_iot_telemetry -- "eventhubs, cg-bronze" --> job_iot_telemetry_bronze');
-    expect(page).toContain('hub_evh_manufacturing_sensors -- "kafka, cg-bronze" --> job_manufacturing_sensors_bronze');
-    expect(page).toContain('hub_evh_weather -- "eventhubs, $Default" --> job_weather_bronze');
+    expect(page).toContain('hub_evh_iot_telemetry -- "eventhubs, cg-bronze" --> job_iot_telemetry_pipeline');
+    expect(page).toContain('hub_evh_manufacturing_sensors -- "kafka, cg-bronze" --> job_manufacturing_sensors_pipeline');
+    expect(page).toContain('hub_evh_weather -- "eventhubs, $Default" --> job_weather_pipeline');
+    expect(page).toContain('job_iot_telemetry_pipeline --> lake');
+  });
+
+  test('one job node per stream in every environment', () => {
+    for (const section of page.split(/^## /m).slice(1)) {
+      expect(section.match(/^ {4}job_\w+\[.*\]$/gm)).toEqual([
+        '    job_iot_telemetry_pipeline["iot-telemetry: pipeline"]',
+        '    job_manufacturing_sensors_pipeline["manufacturing-sensors: pipeline"]',
+        '    job_weather_pipeline["weather: pipeline"]',
+      ]);
+      expect(section.match(/^ {2}job_\w+ --> lake$/gm)).toEqual([
+        '  job_iot_telemetry_pipeline --> lake',
+        '  job_manufacturing_sensors_pipeline --> lake',
+        '  job_weather_pipeline --> lake',
+      ]);
+    }
   });
 
   test('capture appears where the environment enables it: staging and prod, not dev', () => {

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
 import { type EventHubsTier, TIER_LIMITS } from '../eventhubs/tier-limits';
 
-/** How a stream's bronze query reads Event Hubs (DESIGN.md decision 5). */
+/** How a stream's pipeline reads Event Hubs. */
 export type StreamSource = 'eventhubs' | 'kafka';
 export const STREAM_SOURCES: readonly StreamSource[] = ['eventhubs', 'kafka'];
 

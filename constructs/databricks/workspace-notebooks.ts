@@ -40,7 +40,7 @@ export interface WorkspaceNotebooksProps {
  *
  * @example
  * const notebooks = new WorkspaceNotebooks(this, 'Notebooks', { workspacePath: '/Shared/streaming-platform/prod' });
- * notebooks.notebookPath('bronze');
+ * notebooks.notebookPath('pipeline');
  */
 export class WorkspaceNotebooks extends Construct {
   public readonly workspacePath: string;

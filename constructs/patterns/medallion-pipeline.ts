@@ -38,13 +38,13 @@ export type ExistingOrNew<K extends string, T, P> =
 export type MedallionPipelineProps = MedallionPipelineOptions &
   /** The namespace the stream's event hub is created in. */
   ExistingOrNew<'namespace', EventHubNamespace, EventHubNamespaceProps> &
-  /** The vault that holds the bronze query's listen connection string. */
+  /** The vault that holds the pipeline job's listen connection string. */
   ExistingOrNew<'keyVault', KeyVault, KeyVaultProps> &
   /** The lake Capture writes to. */
   ExistingOrNew<'lake', LakeStorage, LakeStorageProps>;
 
 export interface MedallionPipelineOptions {
-  /** The stream: schema, windows, rules, targets. Validated like the Python jobs validate it. */
+  /** The stream: schema, windows, rules, targets. Validated like the Python package validates it. */
   readonly definition: StreamDefinition;
   /**
    * Capture of raw events to the lake's `capture` container (Avro); `false` turns it off.
@@ -66,7 +66,7 @@ export interface MedallionPipelineOptions {
 /**
  * One stream of the medallion platform in one statement: its event hub and consumer groups, a
  * listen-only authorization rule whose connection string goes to Key Vault, Capture to the lake, and
- * the bronze → silver → gold, anomaly and feature jobs in the workspace, all reading one spec.
+ * the stream's pipeline job in the workspace (bronze, silver, gold, alerts and features), reading the spec.
  *
  * @example
  * new MedallionPipeline(platform, 'Stream-orders', {
@@ -75,19 +75,19 @@ export interface MedallionPipelineOptions {
  * });
  */
 export class MedallionPipeline extends Construct {
-  /** The stream spec (v1) passed to every job. */
+  /** The stream spec (v1) passed to the job. */
   public readonly spec: StreamSpecV1;
   public readonly namespace: EventHubNamespace;
   public readonly keyVault: KeyVault;
   public readonly lake: LakeStorage;
   public readonly eventHub: EventHub;
-  /** The consumer group the bronze job reads with; undefined when it is the built-in `$Default`. */
+  /** The consumer group the pipeline job reads with; undefined when it is the built-in `$Default`. */
   public readonly bronzeConsumerGroup?: EventhubConsumerGroup;
-  /** Listen only: the bronze job's credential. */
+  /** Listen only: the pipeline job's credential. */
   public readonly listenRule: EventhubAuthorizationRule;
   /** The listen rule's connection string in Key Vault (also the secret scope key). */
   public readonly connectionStringSecret: KeyVaultSecret;
-  /** The stream's Databricks jobs, when `jobs` is given. */
+  /** The stream's Databricks job, when `jobs` is given. */
   public readonly jobs?: StreamJobs;
 
   public constructor(scope: Construct, id: string, props: MedallionPipelineProps) {

@@ -22,7 +22,7 @@ export function fullSynth(app: App): Record<string, TerraformJson> {
 }
 
 /** A temporary notebooks folder: notebooks (with the Databricks header), a non-notebook script and a package. */
-export function fakeNotebooksDir(notebooks: readonly string[] = ['bronze', 'silver', 'gold', 'anomalies', 'features']): string {
+export function fakeNotebooksDir(notebooks: readonly string[] = ['pipeline']): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notebooks-'));
   for (const name of notebooks) {
     fs.writeFileSync(path.join(dir, `${name}.py`), `# Databricks notebook source\nprint("${name}")\n`);

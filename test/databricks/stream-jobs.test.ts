@@ -1,5 +1,4 @@
 import { StreamingCompute, type StreamingComputeProps } from '../../constructs/databricks/streaming-compute';
-import { LAYERS } from '../../jobs/job-definitions';
 import type { StreamJobInput } from '../../jobs/stream-job-input';
 import { StreamJobs, type StreamJobsEnvironment } from '../../jobs/stream-jobs';
 import { problemsOf, resourcesOf, synthJson } from '../helpers/synth';
@@ -26,7 +25,10 @@ function jobs(input: Partial<StreamJobInput> = {}, env: Partial<StreamJobsEnviro
   return { stack, compute, construct, bodies };
 }
 
-type Task = { task_key: string; depends_on?: { task_key: string }[]; library?: unknown[]; notebook_task: { base_parameters: Record<string, string> } };
+type Task = { task_key: string; library?: unknown[]; notebook_task: { base_parameters: Record<string, string> } };
+
+const JSONSCHEMA = { pypi: { package: 'jsonschema==4.23.0' } };
+const EVENTHUBS_SPARK = { maven: { coordinates: 'com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22' } };
 
 describe('StreamJobs, availableNow', () => {
   test('one job per stream: scheduled, one run at a time, failure and duration notifications, a run duration health rule', () => {
@@ -36,8 +38,8 @@ describe('StreamJobs, availableNow', () => {
     const [job] = bodies();
     expect(bodies()).toHaveLength(1);
     expect({ ...job, task: undefined, job_cluster: undefined }).toEqual({
-      name: 'orders-medallion',
-      description: 'Scheduled availableNow run of stream orders: bronze, silver, then gold, anomalies and features',
+      name: 'orders-pipeline',
+      description: 'Scheduled availableNow run of stream orders: bronze, silver, quarantine, gold, alerts and features',
       max_concurrent_runs: 1,
       schedule: { quartz_cron_expression: '0 0 * * * ?', timezone_id: 'UTC', pause_status: 'UNPAUSED' },
       email_notifications: {
@@ -53,68 +55,72 @@ describe('StreamJobs, availableNow', () => {
     expect(job.continuous).toBeUndefined();
   });
 
-  test('tasks chain bronze → silver → gold, anomalies, features', () => {
+  test('one task, the pipeline: notebook, parameters with the secret and availableNow trigger, the eventhubs library, retries with backoff and a timeout', () => {
     // GIVEN / WHEN
     const [job] = jobs().bodies();
     // THEN
-    expect((job.task as Task[]).map((task) => [task.task_key, (task.depends_on ?? []).map((d) => d.task_key)])).toEqual([
-      ['bronze', []],
-      ['silver', ['bronze']],
-      ['gold', ['silver']],
-      ['anomalies', ['silver']],
-      ['features', ['silver']],
+    expect(job.task).toEqual([
+      {
+        task_key: 'pipeline',
+        job_cluster_key: 'stream',
+        notebook_task: {
+          notebook_path: '/Shared/sp/dev/pipeline',
+          source: 'WORKSPACE',
+          base_parameters: {
+            spec: JSON.stringify(stream().spec),
+            lake_root: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/',
+            checkpoint_root: CHECKPOINTS,
+            secret_scope: 'stream-dev',
+            secret_key: 'orders-listen',
+            trigger: '{"type":"availableNow"}',
+          },
+        },
+        library: [JSONSCHEMA, EVENTHUBS_SPARK],
+        max_retries: 2,
+        min_retry_interval_millis: 60000,
+        retry_on_timeout: true,
+        timeout_seconds: 3600,
+      },
     ]);
   });
 
-  test('the bronze task: notebook, parameters with the secret and availableNow trigger, the eventhubs library, retries with backoff and a timeout', () => {
+  test('schedule, retries, timeout, duration threshold and tags come from the props', () => {
     // GIVEN / WHEN
-    const [job] = jobs().bodies();
-    // THEN
-    expect((job.task as Task[])[0]).toEqual({
-      task_key: 'bronze',
-      job_cluster_key: 'stream',
-      notebook_task: {
-        notebook_path: '/Shared/sp/dev/bronze',
-        source: 'WORKSPACE',
-        base_parameters: {
-          spec: JSON.stringify(stream().spec),
-          lake_root: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/',
-          checkpoint_root: CHECKPOINTS,
-          secret_scope: 'stream-dev',
-          secret_key: 'orders-listen',
-          trigger: '{"type":"availableNow"}',
-        },
+    const [job] = jobs(
+      {},
+      {
+        schedule: { quartzCronExpression: '0 30 2 * * ?', timezoneId: 'Europe/Amsterdam' },
+        maxRetries: 0,
+        minRetryIntervalMillis: 1000,
+        taskTimeoutSeconds: 600,
+        warningThresholdSeconds: 900,
+        tags: { environment: 'dev' },
       },
-      library: [{ pypi: { package: 'jsonschema==4.23.0' } }, { maven: { coordinates: 'com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22' } }],
-      max_retries: 2,
-      min_retry_interval_millis: 60000,
-      retry_on_timeout: true,
-      timeout_seconds: 3600,
-    });
-  });
-
-  test('only bronze reads Event Hubs: the other tasks have only the notebook package library and no secret key', () => {
-    // GIVEN / WHEN
-    const [job] = jobs().bodies();
+    ).bodies();
     // THEN
-    const others = (job.task as Task[]).slice(1);
-    expect(others.map((task) => [task.library, task.notebook_task.base_parameters.secret_key])).toEqual(
-      others.map(() => [[{ pypi: { package: 'jsonschema==4.23.0' } }], undefined]),
-    );
+    const [task] = job.task as Record<string, unknown>[];
+    expect([job.schedule, job.health, job.tags, task.max_retries, task.min_retry_interval_millis, task.timeout_seconds]).toEqual([
+      { quartz_cron_expression: '0 30 2 * * ?', timezone_id: 'Europe/Amsterdam', pause_status: 'UNPAUSED' },
+      { rules: [{ metric: 'RUN_DURATION_SECONDS', op: 'GREATER_THAN', value: 900 }] },
+      { environment: 'dev', stream: 'orders' },
+      0,
+      1000,
+      600,
+    ]);
   });
 
   test('the kafka source needs no library beyond the notebook package one', () => {
     // GIVEN / WHEN
     const [job] = jobs({ source: 'kafka' }).bodies();
     // THEN
-    expect((job.task as Task[]).map((task) => task.library)).toEqual(LAYERS.map(() => [{ pypi: { package: 'jsonschema==4.23.0' } }]));
+    expect((job.task as Task[]).map((task) => task.library)).toEqual([[JSONSCHEMA]]);
   });
 
-  test('with Unity Catalog the tasks get the catalog instead of a lake root', () => {
+  test('with Unity Catalog the task gets the catalog instead of a lake root', () => {
     // GIVEN / WHEN
     const [job] = jobs({}, { tables: { catalog: 'stream_dev' } }).bodies();
     // THEN
-    const parameters = (job.task as Task[])[1].notebook_task.base_parameters;
+    const parameters = (job.task as Task[])[0].notebook_task.base_parameters;
     expect([parameters.catalog, parameters.lake_root]).toEqual(['stream_dev', undefined]);
   });
 
@@ -139,51 +145,84 @@ describe('StreamJobs, availableNow', () => {
     ]);
   });
 
-  test('all-purpose compute: tasks run on the existing cluster, and there is no job cluster', () => {
+  test('all-purpose compute: the task runs on the existing cluster, and there is no job cluster', () => {
     // GIVEN / WHEN
     const { stack, compute, bodies } = jobs({}, {}, { mode: 'all-purpose', singleUserName: 'deployer@example.com' });
     // THEN
     const [job] = bodies();
     const cluster = `\${databricks_cluster.${stack.getLogicalId(compute.cluster as never)}.id}`;
-    expect([job.job_cluster, ...(job.task as { existing_cluster_id?: string }[]).map((task) => task.existing_cluster_id)]).toEqual([
-      undefined,
-      ...LAYERS.map(() => cluster),
-    ]);
+    const tasks = job.task as { job_cluster_key?: string; existing_cluster_id?: string }[];
+    expect([job.job_cluster, tasks.map((task) => [task.job_cluster_key, task.existing_cluster_id])]).toEqual([undefined, [[undefined, cluster]]]);
+  });
+
+  test('the escape hatch is the one job', () => {
+    // GIVEN / WHEN
+    const { stack, construct, bodies } = jobs();
+    // THEN
+    expect(Object.keys(synthJson(stack).resource?.databricks_job ?? {})).toEqual([stack.getLogicalId(construct.job)]);
+    expect(bodies().map((job) => job.name)).toEqual([construct.job.nameInput]);
   });
 });
 
 describe('StreamJobs, continuous', () => {
-  test('one job per layer, continuous and unpaused, restarted on redeploy, one run at a time, no schedule', () => {
+  test('one job per stream, continuous and unpaused, restarted on redeploy, one run at a time, no schedule', () => {
     // GIVEN / WHEN
     const { bodies } = jobs({}, { mode: 'continuous' });
     // THEN
-    expect(bodies().map((job) => [job.name, job.continuous, job.control_run_state, job.max_concurrent_runs, job.schedule])).toEqual(
-      [...LAYERS].sort().map((layer) => [`orders-${layer}`, { pause_status: 'UNPAUSED' }, true, 1, undefined]),
-    );
+    expect(bodies().map((job) => [job.name, job.description, job.continuous, job.control_run_state, job.max_concurrent_runs, job.schedule, job.tags])).toEqual([
+      [
+        'orders-pipeline',
+        'Continuous pipeline of stream orders: bronze, silver, quarantine, gold, alerts and features',
+        { pause_status: 'UNPAUSED' },
+        true,
+        1,
+        undefined,
+        { stream: 'orders' },
+      ],
+    ]);
   });
 
-  test('continuous tasks have no dependencies, retries, timeout or trigger parameter', () => {
+  test('one task, the pipeline, on the job cluster: no retries, timeout or trigger parameter', () => {
     // GIVEN / WHEN
-    const { bodies } = jobs({}, { mode: 'continuous' });
+    const [job] = jobs({ partitions: 8 }, { mode: 'continuous' }).bodies();
     // THEN
-    const tasks = bodies().map((job) => (job.task as Record<string, unknown>[])[0]);
-    expect(tasks.map((task) => [task.depends_on, task.max_retries, task.min_retry_interval_millis, task.retry_on_timeout, task.timeout_seconds])).toEqual(
-      LAYERS.map(() => [undefined, undefined, undefined, undefined, undefined]),
-    );
-    expect(tasks.map((task) => (task.notebook_task as Task['notebook_task']).base_parameters.trigger)).toEqual(LAYERS.map(() => undefined));
+    expect(job.task).toEqual([
+      {
+        task_key: 'pipeline',
+        job_cluster_key: 'stream',
+        notebook_task: {
+          notebook_path: '/Shared/sp/dev/pipeline',
+          source: 'WORKSPACE',
+          base_parameters: {
+            spec: JSON.stringify(stream().spec),
+            lake_root: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/',
+            checkpoint_root: CHECKPOINTS,
+            secret_scope: 'stream-dev',
+            secret_key: 'orders-listen',
+          },
+        },
+        library: [JSONSCHEMA, EVENTHUBS_SPARK],
+      },
+    ]);
+    const clusters = job.job_cluster as { job_cluster_key: string; new_cluster: { spark_conf: Record<string, string> } }[];
+    expect(clusters.map((c) => [c.job_cluster_key, c.new_cluster.spark_conf['spark.sql.shuffle.partitions']])).toEqual([['stream', '8']]);
   });
 
   test('continuous jobs warn on streaming backlog, since a run never ends', () => {
     // GIVEN / WHEN
-    const bronze =
-      jobs({}, { mode: 'continuous' })
-        .bodies()
-        .find((job) => job.name === 'orders-bronze') ?? {};
+    const [job] = jobs({}, { mode: 'continuous' }).bodies();
     // THEN
-    expect([bronze.health, bronze.email_notifications]).toEqual([
+    expect([job.health, job.email_notifications]).toEqual([
       { rules: [{ metric: 'STREAMING_BACKLOG_SECONDS', op: 'GREATER_THAN', value: 600 }] },
       { on_failure: ['data-platform@example.com'], on_streaming_backlog_exceeded: ['data-platform@example.com'], no_alert_for_skipped_runs: true },
     ]);
+  });
+
+  test('without notification emails there are no email notifications; the backlog threshold comes from the props', () => {
+    // GIVEN / WHEN
+    const [job] = jobs({}, { mode: 'continuous', notificationEmails: [], warningThresholdSeconds: 120 }).bodies();
+    // THEN
+    expect([job.health, job.email_notifications]).toEqual([{ rules: [{ metric: 'STREAMING_BACKLOG_SECONDS', op: 'GREATER_THAN', value: 120 }] }, undefined]);
   });
 });
 

@@ -13,27 +13,29 @@ function notebooks(sourceDir = fakeNotebooksDir(), workspacePath = '/Shared/stre
 describe('WorkspaceNotebooks', () => {
   test('deploys only files with the Databricks notebook header, in name order, under the workspace folder', () => {
     // GIVEN / WHEN
-    const { stack } = notebooks();
+    const { stack } = notebooks(fakeNotebooksDir(['pipeline', 'backfill']));
     // THEN
     const bodies = Object.values(resourcesOf(synthJson(stack), 'databricks_notebook'));
-    expect(bodies.map((body) => body.path)).toEqual(['anomalies', 'bronze', 'features', 'gold', 'silver'].map((n) => `/Shared/streaming-platform/dev/${n}`));
+    expect(bodies.map((body) => body.path)).toEqual(['backfill', 'pipeline'].map((n) => `/Shared/streaming-platform/dev/${n}`));
   });
 
   test('a notebook is Python, from a relative asset path, with the md5 of its content', () => {
     // GIVEN
     const { stack, sourceDir } = notebooks();
     // WHEN
-    const bronze = Object.values(resourcesOf(synthJson(stack), 'databricks_notebook')).find((body) => body.path === '/Shared/streaming-platform/dev/bronze');
+    const pipeline = Object.values(resourcesOf(synthJson(stack), 'databricks_notebook')).find(
+      (body) => body.path === '/Shared/streaming-platform/dev/pipeline',
+    );
     // THEN
     const md5 = require('node:crypto')
       .createHash('md5')
-      .update(fs.readFileSync(path.join(sourceDir, 'bronze.py')))
+      .update(fs.readFileSync(path.join(sourceDir, 'pipeline.py')))
       .digest('hex');
-    expect(bronze).toEqual({
-      path: '/Shared/streaming-platform/dev/bronze',
+    expect(pipeline).toEqual({
+      path: '/Shared/streaming-platform/dev/pipeline',
       language: 'PYTHON',
       md5,
-      source: expect.stringMatching(/^assets\/.+\/bronze\.py$/),
+      source: expect.stringMatching(/^assets\/.+\/pipeline\.py$/),
     });
   });
 
@@ -60,10 +62,10 @@ describe('WorkspaceNotebooks', () => {
 
   test('a changed notebook changes its md5 (so it redeploys)', () => {
     // GIVEN
-    const dir = fakeNotebooksDir();
+    const dir = fakeNotebooksDir(['pipeline', 'backfill']);
     const before = Object.values(resourcesOf(synthJson(notebooks(dir).stack), 'databricks_notebook')).map((body) => body.md5);
     // WHEN
-    fs.appendFileSync(path.join(dir, 'gold.py'), 'print("changed")\n');
+    fs.appendFileSync(path.join(dir, 'pipeline.py'), 'print("changed")\n');
     // THEN
     const after = Object.values(resourcesOf(synthJson(notebooks(dir).stack), 'databricks_notebook')).map((body) => body.md5);
     expect(after.filter((md5, i) => md5 !== before[i])).toHaveLength(1);
@@ -71,12 +73,14 @@ describe('WorkspaceNotebooks', () => {
 
   test('notebookPath names a deployed notebook; a missing one is a problem listing what exists', () => {
     // GIVEN
-    const { stack, construct } = notebooks(fakeNotebooksDir(['bronze']));
+    const { stack, construct } = notebooks(fakeNotebooksDir(['pipeline']));
     // WHEN
-    const paths = [construct.notebookPath('bronze'), construct.notebookPath('silver')];
+    const paths = [construct.notebookPath('pipeline'), construct.notebookPath('bronze')];
     // THEN
-    expect(paths).toEqual(['/Shared/streaming-platform/dev/bronze', '/Shared/streaming-platform/dev/silver']);
-    expect(problemsOf(stack)).toEqual(["[test/Notebooks] notebooks.silver = 'silver' is invalid; allowed: a notebook in the notebooks folder (found: bronze)"]);
+    expect(paths).toEqual(['/Shared/streaming-platform/dev/pipeline', '/Shared/streaming-platform/dev/bronze']);
+    expect(problemsOf(stack)).toEqual([
+      "[test/Notebooks] notebooks.bronze = 'bronze' is invalid; allowed: a notebook in the notebooks folder (found: pipeline)",
+    ]);
   });
 
   test('a relative workspace path is refused', () => {

@@ -2,7 +2,7 @@ import { TerraformVariable } from 'cdktf';
 import { SecretValue } from '../../constructs/keyvault/secret-value';
 import { localStatePath } from '../../stacks/backend';
 import { problemsOf, resourcesOf, streamJobsOf } from '../helpers/synth';
-import { devConfig, environment, fullSynth, stream } from './helpers';
+import { devConfig, environment, fakeNotebooksDir, fullSynth, stream } from './helpers';
 
 describe('WorkspaceStack', () => {
   test('snapshot of the dev workspace stack with one stream', () => {
@@ -128,6 +128,37 @@ describe('WorkspaceStack', () => {
     // THEN
     expect(problemsOf(env.workspace)).toEqual([
       "[dev-workspace] streams.orders.connectionString = undefined is invalid; allowed: a SecretValue (the listen rule's connection string) when config.databricks.secretScope is 'databricks'",
+    ]);
+  });
+
+  test("one pipeline job per stream, whose task runs the deployed 'pipeline' notebook", () => {
+    // GIVEN
+    const env = environment();
+    // WHEN
+    env.workspace.addStream(stream());
+    env.workspace.addStream(stream({ name: 'payments', secretName: 'payments-listen' }));
+    // THEN
+    const json = fullSynth(env.app)['dev-workspace'];
+    const notebookPaths = Object.values(resourcesOf(json, 'databricks_notebook')).map((body) => body.path);
+    const tasks = streamJobsOf(json).map((job) => [
+      job.name,
+      (job.task as { task_key: string; notebook_task: { notebook_path: string } }[]).map((t) => [t.task_key, t.notebook_task.notebook_path]),
+    ]);
+    expect(notebookPaths).toEqual(['/Shared/streaming-platform/dev/pipeline']);
+    expect(tasks).toEqual([
+      ['orders-pipeline', [['pipeline', '/Shared/streaming-platform/dev/pipeline']]],
+      ['payments-pipeline', [['pipeline', '/Shared/streaming-platform/dev/pipeline']]],
+    ]);
+  });
+
+  test("a notebooks folder without the 'pipeline' notebook is a problem", () => {
+    // GIVEN
+    const env = environment(devConfig(), fakeNotebooksDir(['bronze']));
+    // WHEN
+    env.workspace.addStream(stream());
+    // THEN
+    expect(problemsOf(env.workspace)).toEqual([
+      "[dev-workspace/Notebooks] notebooks.pipeline = 'pipeline' is invalid; allowed: a notebook in the notebooks folder (found: bronze)",
     ]);
   });
 

@@ -32,22 +32,22 @@ describe('MedallionPipeline', () => {
     const [secret] = Object.values(resourcesOf(platformJson, 'azurerm_key_vault_secret'));
     expect(secret.name).toBe('evh-iot-telemetry-listen');
     expect(secret.value).toBe(refOf(pipeline.listenRule, 'primary_connection_string'));
-    // AND the consumer group is the one the bronze job reads with
+    // AND the consumer group is the one the pipeline job reads with
     expect(pipeline.bronzeConsumerGroup?.nameInput).toBe('cg-bronze');
     expect(problemsOf(app)).toEqual([]);
   });
 
-  test('every job carries the stream spec; the bronze job reads the consumer group and secret created above', () => {
-    const { workspaceJson } = environment('dev');
+  test('one pipeline job with one task carries the stream spec and reads the consumer group and secret created above', () => {
+    const { pipelines, workspace, workspaceJson } = environment('dev');
     const jobs = streamJobsOf(workspaceJson);
-    expect(jobs.length).toBeGreaterThan(0);
-    const spec = JSON.stringify(toStreamSpec(iotTelemetry));
-    const tasks = jobs.flatMap((job) => job.task as Array<{ task_key: string; notebook_task: { base_parameters: Record<string, string> } }>);
-    for (const task of tasks) expect(task.notebook_task.base_parameters.spec).toBe(spec);
-    const bronze = tasks.filter((task) => task.task_key.includes('bronze'));
-    expect(bronze).toHaveLength(1);
-    expect(bronze[0].notebook_task.base_parameters.secret_key).toBe('evh-iot-telemetry-listen');
-    expect(JSON.parse(bronze[0].notebook_task.base_parameters.spec).source.consumerGroups.bronze).toBe('cg-bronze');
+    expect(jobs.map((job) => job.name)).toEqual(['iot-telemetry-pipeline']);
+    expect(pipelines[0].jobs?.job.nameInput).toBe('iot-telemetry-pipeline');
+    const tasks = jobs[0].task as Array<{ task_key: string; notebook_task: { notebook_path: string; base_parameters: Record<string, string> } }>;
+    expect(tasks.map((task) => [task.task_key, task.notebook_task.notebook_path])).toEqual([['pipeline', '/Shared/streaming-platform/dev/pipeline']]);
+    const parameters = tasks[0].notebook_task.base_parameters;
+    expect(parameters.spec).toBe(JSON.stringify(toStreamSpec(iotTelemetry)));
+    expect([parameters.secret_scope, parameters.secret_key]).toEqual([refOf(workspace.secretScope.resource, 'name'), 'evh-iot-telemetry-listen']);
+    expect(JSON.parse(parameters.spec).source.consumerGroups.bronze).toBe('cg-bronze');
   });
 
   test('capture follows the environment: off in dev, to the lake in staging', () => {
