@@ -6,40 +6,39 @@
   or when the stream's event-time clock (latest event of any device) passes the device's last event + timeout.
   Both paths give the same alert (event time = last event + timeout), so it is stored once.
 
-Spike and missing need each device's last event across batches. It lives in a Delta state table with one row
-per (device, batch): batch N reads the newest row of batches < N, so a replayed batch sees the same state.
-Alert ids are a hash of (rule, device, event time); the alerts table is MERGEd on it (no duplicates on
-replay) and doubles as the dispatch outbox (see alerts.py).
+Spike and missing need each device's last event before the batch. That is silver's newest row per device of
+the earlier batches: a writer reads it from silver when it starts, then keeps it in memory (one small row per
+device on the driver), so a replayed batch sees the same state and no state table is written per batch.
+Alert ids are a hash of (rule, device, event time). A batch's new alerts (those not in the table yet) are
+collected, sent through the sink, and appended once with their `dispatched` flag: a send that fails stays
+in the outbox (flag false) and is retried with the next batches (see alerts.py).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
-from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, Row, SparkSession, Window
 from pyspark.sql import functions as F
-from pyspark.sql.streaming import StreamingQuery
-from pyspark.sql.types import DoubleType, LongType, MapType, StringType, StructField, StructType, TimestampType
+from pyspark.sql.types import DoubleType, MapType, StringType, StructField, StructType, TimestampType
 
-from . import durations, idempotent
+from . import durations
 from .alerts import Alert, AlertSink
+from .idempotent import WRITER_COLUMN, BatchLog
 from .spec import AnomalyRule, StreamSpec
 from .tables import Tables
 
 log = logging.getLogger(__name__)
 
-QUERY = "anomalies"
-PRUNE_EVERY = 10
 STATE_SCHEMA = StructType(
     [
         StructField("device", StringType()),
         StructField("last_event_time", TimestampType()),
         StructField("last_values", MapType(StringType(), DoubleType())),
-        StructField("batch_id", LongType()),
     ]
 )
+ALERT_COLUMNS = ("alert_id", "rule_id", "rule_type", "severity", "device", "event_time", "field", "observed", "detail")
 _OPS = {">": Column.__gt__, ">=": Column.__ge__, "<": Column.__lt__, "<=": Column.__le__}
 
 
@@ -71,14 +70,32 @@ def _plus_seconds(ts: Column, seconds: int) -> Column:
 
 
 @dataclass
+class _DeviceState:
+    """Each device's last event: `before` is the state before batch `through`, `after` the state after it."""
+
+    through: int
+    before: dict[str, tuple]
+    after: dict[str, tuple] | None = None
+
+    def before_batch(self, batch_id: int) -> dict[str, tuple] | None:
+        if batch_id == self.through:
+            return self.before
+        if self.after is not None and batch_id == self.through + 1:
+            return self.after
+        return None
+
+
+@dataclass
 class AnomalyDetector:
-    """The foreachBatch function of the anomalies query."""
+    """The anomaly rules over one batch of silver rows, then dispatch."""
 
     spark: SparkSession
     spec: StreamSpec
     tables: Tables
-    txn_app_id: str
+    log: BatchLog
     sink: AlertSink
+    _state: _DeviceState | None = field(default=None, init=False, repr=False)
+    _pending: bool = field(default=True, init=False, repr=False)  # the outbox may hold unsent alerts
 
     @property
     def spike_fields(self) -> list[str]:
@@ -88,20 +105,49 @@ class AnomalyDetector:
     def stateful(self) -> bool:
         return any(r.type in ("spike", "missing") for r in self.spec.anomalies)
 
-    def prior_state(self, batch_id: int) -> DataFrame:
-        state = self.tables.anomaly_state
-        if not state.exists(self.spark):
-            return self.spark.createDataFrame([], STATE_SCHEMA)
-        newest = Window.partitionBy("device").orderBy(F.col("batch_id").desc())
-        return (
-            state.read(self.spark)
-            .where(F.col("batch_id") < batch_id)
+    def _values(self) -> Column:
+        if not self.spike_fields:
+            return F.create_map().cast(MapType(StringType(), DoubleType()))
+        return F.create_map(*[x for f in self.spike_fields for x in (F.lit(f), F.col(f).cast("double"))])
+
+    def _state_from_silver(self, batch_id: int) -> dict[str, tuple]:
+        """Each device's newest silver row of the batches before `batch_id` (ties: the later batch, the greater id)."""
+        silver, spec = self.tables.silver, self.spec
+        if not self.log.exists(silver):
+            return {}
+        later = (F.col(WRITER_COLUMN) == F.lit(self.log.writer_id)) & (F.col("silver_batch_id") >= batch_id)
+        newest = Window.partitionBy("device").orderBy(
+            F.col("last_event_time").desc(), F.col("silver_batch_id").desc(), F.col(spec.event_id_field).desc()
+        )
+        rows = (
+            silver.read(self.spark)
+            .where(~later)
+            .select(
+                F.col(spec.device_field).cast("string").alias("device"),
+                F.col(spec.event_time_field).alias("last_event_time"),
+                self._values().alias("last_values"),
+                "silver_batch_id",
+                spec.event_id_field,
+            )
             .withColumn("_rn", F.row_number().over(newest))
             .where("_rn = 1")
-            .drop("_rn")
+            .select(*STATE_SCHEMA.fieldNames())
+            .collect()
         )
+        return {r["device"]: tuple(r) for r in rows}
+
+    def prior_state(self, batch_id: int) -> DataFrame:
+        state = self._state.before_batch(batch_id) if self._state else None
+        if state is None:
+            self._state = _DeviceState(batch_id, self._state_from_silver(batch_id))
+            state = self._state.before
+        elif batch_id != self._state.through:
+            self._state = _DeviceState(batch_id, state)
+        return self.spark.createDataFrame(list(state.values()), STATE_SCHEMA)
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
+        if self.log.holds(self.tables.alerts, batch_id):
+            return  # this batch's alerts were stored (and sent) before a restart
         spec = self.spec
         events = batch.select(
             F.col(spec.device_field).cast("string").alias("device"),
@@ -116,24 +162,75 @@ class AnomalyDetector:
                 # Built once per batch (a few rows per device) and reused by spike, missing and the state.
                 timeline = self._timeline(events, self.prior_state(batch_id)).persist()
                 parts += self._stateful(timeline)
-            alerts = None
-            for part in parts:
-                alerts = part if alerts is None else alerts.unionByName(part)
-            if alerts is not None:
-                alerts = alerts.select(
-                    "*",
-                    F.lit(batch_id).cast("long").alias("batch_id"),
-                    F.current_timestamp().alias("detected_at"),
-                    F.lit(False).alias("dispatched"),
-                    F.lit(None).cast("timestamp").alias("dispatched_at"),
-                )
-                idempotent.insert_new(self.spark, alerts, self.tables.alerts, ["alert_id"], self.txn_app_id, batch_id)
+            new_alerts = self._new(parts)
             if timeline is not None:
-                self._save_state(timeline, batch_id)
+                self._record_state(timeline, batch_id)
                 timeline.unpersist()
         finally:
             events.unpersist()
-        self.dispatch()
+        self._store_and_send(new_alerts, batch_id)
+
+    def _new(self, parts: list[DataFrame]) -> list[Row]:
+        """The batch's alerts that are not in the table yet (a silent device re-raises the same alert id)."""
+        if not parts:
+            return []
+        alerts = parts[0]
+        for part in parts[1:]:
+            alerts = alerts.unionByName(part)
+        alerts = alerts.dropDuplicates(["alert_id"])
+        if self.log.exists(self.tables.alerts):
+            known = self.tables.alerts.read(self.spark).select("alert_id")
+            alerts = alerts.join(known, "alert_id", "left_anti")
+        return alerts.select(*ALERT_COLUMNS).orderBy("event_time", "alert_id").collect()
+
+    def _store_and_send(self, new_alerts: list[Row], batch_id: int) -> None:
+        """Send first, then store each alert once with whether it went out: one commit per batch with alerts.
+        A crash between the two re-sends on replay, with the same idempotency key (the alert id)."""
+        if self._pending:
+            self._retry_pending()
+        sent = {alert_id for alert_id in (self._send(r) for r in new_alerts) if alert_id is not None}
+        self._pending = self._pending or len(sent) < len(new_alerts)
+
+        def rows() -> DataFrame:
+            data = [(*tuple(r), r["alert_id"] in sent) for r in new_alerts]
+            schema = ", ".join(
+                [
+                    "alert_id string, rule_id string, rule_type string, severity string, device string",
+                    "event_time timestamp, field string, observed string, detail string, dispatched boolean",
+                ]
+            )
+            return self.spark.createDataFrame(data, schema).select(
+                "*",
+                F.current_timestamp().alias("detected_at"),
+                F.when(F.col("dispatched"), F.current_timestamp()).cast("timestamp").alias("dispatched_at"),
+            )
+
+        self.log.append(len(new_alerts), rows, self.tables.alerts, batch_id)
+
+    def _send(self, row: Row) -> str | None:
+        alert = Alert(**{c: row[c] for c in ALERT_COLUMNS})
+        try:
+            self.sink.send(alert)
+        except Exception:
+            # Stays in the outbox; a later batch tries again.
+            log.exception("alert %s not dispatched", alert.alert_id)
+            return None
+        return alert.alert_id
+
+    def _retry_pending(self) -> None:
+        """Send what the outbox still holds (read on a writer's first batch and after a failed send only)."""
+        table = self.tables.alerts
+        if not self.log.exists(table):
+            self._pending = False
+            return
+        pending = table.read(self.spark).where(~F.col("dispatched")).orderBy("event_time", "alert_id").collect()
+        sent = [alert_id for alert_id in (self._send(r) for r in pending) if alert_id is not None]
+        if sent:
+            table.delta(self.spark).update(
+                condition=F.col("alert_id").isin(sent),
+                set={"dispatched": F.lit(True), "dispatched_at": F.current_timestamp()},
+            )
+        self._pending = len(sent) < len(pending)
 
     def _stateless(self, events: DataFrame, rule: AnomalyRule) -> DataFrame:
         value = F.col(rule.field)
@@ -146,11 +243,8 @@ class AnomalyDetector:
         return events.where(condition).select(*_alert(rule, F.col("device"), F.col("event_time"), value, detail))
 
     def _timeline(self, events: DataFrame, prior: DataFrame) -> DataFrame:
-        values = F.create_map(*[x for f in self.spike_fields for x in (F.lit(f), F.col(f).cast("double"))])
-        if not self.spike_fields:
-            values = F.create_map().cast(MapType(StringType(), DoubleType()))
         current = events.select(
-            "device", "event_time", "event_id", values.alias("vals"), F.lit(False).alias("is_state")
+            "device", "event_time", "event_id", self._values().alias("vals"), F.lit(False).alias("is_state")
         )
         previous = prior.select(
             "device",
@@ -222,77 +316,13 @@ class AnomalyDetector:
                 )
         return out
 
-    def _save_state(self, timeline: DataFrame, batch_id: int) -> None:
+    def _record_state(self, timeline: DataFrame, batch_id: int) -> None:
+        """Each device's newest timeline row, kept as the state before the next batch."""
         newest = Window.partitionBy("device").orderBy(
             F.col("event_time").desc(), F.col("is_state").asc(), F.col("event_id").desc()
         )
-        latest = timeline.withColumn("_rn", F.row_number().over(newest)).where("_rn = 1")
-        new_rows = latest.where(~F.col("is_state")).select(
-            "device",
-            F.col("event_time").alias("last_event_time"),
-            F.col("vals").alias("last_values"),
-            F.lit(batch_id).cast("long").alias("batch_id"),
-        )
-        state = self.tables.anomaly_state
-        idempotent.append(new_rows, state, self.txn_app_id, batch_id)
-        # Keep, per device, the newest row before this batch (a replay needs it) and anything newer.
-        # Pruning is idempotent and only bounds the table's size: do it every PRUNE_EVERY batches.
-        if batch_id == 0 or batch_id % PRUNE_EVERY:
-            return
-        keep = self.prior_state(batch_id).select("device", F.col("batch_id").alias("keep_from"))
-        state.delta(self.spark).alias("t").merge(
-            keep.alias("s"), "t.device = s.device AND t.batch_id < s.keep_from"
-        ).whenMatchedDelete().execute()
-
-    def dispatch(self) -> int:
-        """Send every alert still in the outbox, then flag the sent ones. Returns how many were sent."""
-        table = self.tables.alerts
-        if not table.exists(self.spark):
-            return 0
-        pending = table.read(self.spark).where(~F.col("dispatched")).orderBy("event_time", "alert_id").collect()
-        sent: list[str] = []
-        for row in pending:
-            alert = Alert(
-                alert_id=row["alert_id"],
-                rule_id=row["rule_id"],
-                rule_type=row["rule_type"],
-                severity=row["severity"],
-                device=row["device"],
-                event_time=row["event_time"],
-                field=row["field"],
-                observed=row["observed"],
-                detail=row["detail"],
-            )
-            try:
-                self.sink.send(alert)
-            except Exception:
-                # Stays in the outbox; the next batch tries again.
-                log.exception("alert %s not dispatched", alert.alert_id)
-                continue
-            sent.append(alert.alert_id)
-        if sent:
-            # An UPDATE by id list (no join): the outbox only ever holds a handful of pending alerts.
-            table.delta(self.spark).update(
-                condition=F.col("alert_id").isin(sent),
-                set={"dispatched": F.lit(True), "dispatched_at": F.current_timestamp()},
-            )
-        return len(sent)
-
-
-def start_anomalies(
-    spark: SparkSession,
-    spec: StreamSpec,
-    tables: Tables,
-    checkpoint_location: str,
-    trigger: dict[str, Any],
-    sink: AlertSink,
-) -> StreamingQuery:
-    detector = AnomalyDetector(spark, spec, tables, idempotent.app_id(spec.name, QUERY, checkpoint_location), sink)
-    return (
-        tables.silver.read_stream(spark)
-        .writeStream.foreachBatch(detector)
-        .option("checkpointLocation", checkpoint_location)
-        .trigger(**trigger)
-        .queryName(f"{spec.name}-{QUERY}")
-        .start()
-    )
+        latest = timeline.withColumn("_rn", F.row_number().over(newest)).where("_rn = 1 AND NOT is_state")
+        rows = latest.select("device", "event_time", "vals").collect()
+        after = dict(self._state.before)
+        after.update({r["device"]: tuple(r) for r in rows})
+        self._state.after = after

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.streaming import StreamingQuery
 
 from . import durations, idempotent
 from .spec import StreamSpec
 from .tables import Tables
-
-QUERY = "features"
 
 
 def rolling_features(silver: DataFrame, devices: DataFrame, spec: StreamSpec) -> DataFrame:
@@ -58,45 +54,21 @@ def rolling_features(silver: DataFrame, devices: DataFrame, spec: StreamSpec) ->
 
 @dataclass
 class FeatureWriter:
+    """MERGEs the features of the devices of one batch of silver rows (silver already holds the batch)."""
+
     spark: SparkSession
     spec: StreamSpec
     tables: Tables
-    txn_app_id: str
 
-    def __call__(self, batch: DataFrame, batch_id: int) -> None:
-        evt = self.spec.event_time_field
-        earliest = batch.agg(F.min(evt)).first()[0]
+    def __call__(self, batch: DataFrame, earliest) -> None:
+        """`earliest`: the batch's earliest event time (None: no rows, nothing to do)."""
         if earliest is None:
             return
+        evt = self.spec.event_time_field
         devices = batch.select(F.col(self.spec.device_field).cast("string").alias("device")).distinct()
         # A device's window ends at its latest event, which is at or after its events in this batch, so rows
         # older than (earliest event of the batch - window) never count: Delta skips those files by their stats.
         window = timedelta(seconds=durations.to_seconds(self.spec.features.window))
         silver = self.tables.silver.read(self.spark).where(F.col(evt) > F.lit(earliest - window))
-        features = rolling_features(silver, devices, self.spec)
-        features = features.withColumn("updated_at", F.current_timestamp())
-        idempotent.upsert(
-            self.spark,
-            features,
-            self.tables.features,
-            ["device"],
-            self.txn_app_id,
-            batch_id,
-            only_if="s.as_of >= t.as_of",
-        )
-
-
-def start_features(
-    spark: SparkSession, spec: StreamSpec, tables: Tables, checkpoint_location: str, trigger: dict[str, Any]
-) -> StreamingQuery:
-    if spec.features is None:
-        raise ValueError(f"stream {spec.name} has no features section")
-    writer = FeatureWriter(spark, spec, tables, idempotent.app_id(spec.name, QUERY, checkpoint_location))
-    return (
-        tables.silver.read_stream(spark)
-        .writeStream.foreachBatch(writer)
-        .option("checkpointLocation", checkpoint_location)
-        .trigger(**trigger)
-        .queryName(f"{spec.name}-{QUERY}")
-        .start()
-    )
+        features = rolling_features(silver, devices, self.spec).withColumn("updated_at", F.current_timestamp())
+        idempotent.upsert(self.spark, features, self.tables.features, ["device"], only_if="s.as_of >= t.as_of")

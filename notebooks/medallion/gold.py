@@ -1,13 +1,22 @@
 """Gold: windowed aggregates of each measure per dimension value (device, location, ...).
 
-One query per window (tumbling, sliding or session), one checkpoint each. Each silver row is exploded into
-one (dimension, dimension_value) row per dimension, so one groupBy covers every dimension separately.
-Append mode with the spec's watermark emits each window once, when it is final, and the Delta sink commits
-each micro-batch exactly once: re-runs and restarts neither lose nor double a window.
+Each silver row is exploded into one (dimension, dimension_value) row per dimension, so one groupBy covers
+every dimension separately. A window is written once, when it is final, in one of two ways:
+- tumbling and sliding windows are closed by the pipeline from the data: batch N writes the windows whose end
+  is in (horizon before N, horizon after N], computed from silver. Every later row at or before the horizon
+  is late (silver quarantines it), so those windows can no longer change; the horizons of consecutive
+  batches do not overlap and a batch is appended at most once, so no window is written twice, across
+  restarts too. These are the windows Spark's own append-mode aggregation emits (a test holds them equal),
+  without a second query re-reading silver and keeping the rows in its state store.
+- session windows (a session's end moves with every event, so it cannot be closed from a range of silver)
+  are Spark's own streaming aggregation over silver, with the spec's watermark, one query and checkpoint
+  each; the Delta sink commits each micro-batch exactly once.
 """
 
 from __future__ import annotations
 
+import calendar
+from datetime import datetime, timedelta
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -17,6 +26,9 @@ from pyspark.sql.streaming import StreamingQuery
 from . import durations
 from .spec import StreamSpec, WindowSpec
 from .tables import Tables
+
+#: Window types the pipeline closes itself; the others run as their own streaming query.
+CLOSED_BY_PIPELINE = ("tumbling", "sliding")
 
 
 def query_name(window: WindowSpec) -> str:
@@ -46,9 +58,7 @@ def by_dimension(silver: DataFrame, spec: StreamSpec) -> DataFrame:
     )
 
 
-def aggregate(silver: DataFrame, spec: StreamSpec, window: WindowSpec) -> DataFrame:
-    evt = spec.event_time_field
-    watermarked = silver.withWatermark(evt, durations.to_spark_interval(spec.watermark))
+def _windowed(silver: DataFrame, spec: StreamSpec, window: WindowSpec) -> DataFrame:
     metrics = [F.count(F.lit(1)).alias("event_count")]
     for m in spec.measures:
         metrics += [
@@ -58,8 +68,8 @@ def aggregate(silver: DataFrame, spec: StreamSpec, window: WindowSpec) -> DataFr
             F.stddev_samp(m).alias(f"{m}_stddev"),
             F.count(m).alias(f"{m}_count"),
         ]
-    grouped = by_dimension(watermarked, spec).groupBy(
-        _window_column(evt, window).alias("window"), "dimension", "dimension_value"
+    grouped = by_dimension(silver, spec).groupBy(
+        _window_column(spec.event_time_field, window).alias("window"), "dimension", "dimension_value"
     )
     return grouped.agg(*metrics).select(
         F.col("window.start").alias("window_start"),
@@ -71,7 +81,45 @@ def aggregate(silver: DataFrame, spec: StreamSpec, window: WindowSpec) -> DataFr
     )
 
 
-def start_gold(
+def aggregate(silver: DataFrame, spec: StreamSpec, window: WindowSpec) -> DataFrame:
+    """Spark's streaming aggregation of a silver stream (append mode emits each window once it is final)."""
+    watermarked = silver.withWatermark(spec.event_time_field, durations.to_spark_interval(spec.watermark))
+    return _windowed(watermarked, spec, window)
+
+
+def _epoch_seconds(ts: datetime) -> float:
+    return calendar.timegm(ts.utctimetuple()) + ts.microsecond / 1e6
+
+
+def any_window_ends(window: WindowSpec, after: datetime | None, through: datetime | None) -> bool:
+    """Whether a window of this tumbling/sliding spec ends in (after, through]: ends are multiples of the slide
+    (the duration for tumbling) from the epoch, as Spark's window() aligns them."""
+    if through is None:
+        return False
+    if after is None:
+        return True
+    step = durations.to_seconds(window.slide if window.type == "sliding" else window.duration)
+    return _epoch_seconds(through) // step > _epoch_seconds(after) // step
+
+
+def closed_windows(
+    silver: DataFrame, spec: StreamSpec, window: WindowSpec, after: datetime | None, through: datetime | None
+) -> DataFrame:
+    """The tumbling/sliding windows whose end is in (after, through], from silver rows (a batch read).
+    No `through` (no event seen yet): no window, only the table's schema."""
+    evt = spec.event_time_field
+    if through is None:
+        return _windowed(silver.where(F.lit(False)), spec, window)
+    rows = silver.where(F.col(evt) < F.lit(through))
+    end = F.col("window_end") <= F.lit(through)
+    if after is not None:
+        # A window ending after `after` starts after `after - duration`: older files are skipped by their stats.
+        rows = rows.where(F.col(evt) > F.lit(after - timedelta(seconds=durations.to_seconds(window.duration))))
+        end = end & (F.col("window_end") > F.lit(after))
+    return _windowed(rows, spec, window).where(end)
+
+
+def start_session_gold(
     spark: SparkSession,
     spec: StreamSpec,
     tables: Tables,

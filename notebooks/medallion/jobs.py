@@ -1,4 +1,4 @@
-"""Entry points of the notebooks: one function per notebook, taking the job parameters as they come.
+"""Entry point of the pipeline notebook, taking the job parameters as they come.
 
 Parameters (all strings, as Databricks passes them):
   spec             the stream spec JSON (required)
@@ -6,10 +6,10 @@ Parameters (all strings, as Databricks passes them):
   lake_root        abfss:// root (tables by path)     -- (catalog falls back to spec.target.catalog)
   checkpoint_root  root of the checkpoints; each query gets <root>/<stream>/<query>
   trigger          optional JSON override, '{"type": "availableNow"}' or processingTime + interval
-bronze adds secret_scope + secret_key (the Event Hubs connection string) and optional
-kafka_bootstrap_servers (a plaintext local broker instead of the Event Hubs endpoint);
-silver adds optional reference_table + reference_keys; anomalies adds optional webhook_secret_key
-(webhook URL read from secret_scope; without it alerts go to the driver log).
+  secret_scope + secret_key   the Event Hubs connection string
+  kafka_bootstrap_servers     optional: a plaintext local broker instead of the Event Hubs endpoint
+  webhook_secret_key          optional: webhook URL in secret_scope (without it alerts go to the driver log)
+  reference_table + reference_keys   optional: reference data left-joined to silver
 """
 
 from __future__ import annotations
@@ -21,8 +21,12 @@ from collections.abc import Callable
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
-from . import anomalies, bronze, features, gold, progress, silver, sources
+from pyspark.sql import DataFrame
+
+from . import gold, pipeline, progress, sources
 from .alerts import AlertSink, LoggingSink, WebhookSink
+from .idempotent import BatchLog
+from .silver import SilverStage
 from .spec import StreamSpec, load_spec
 from .tables import Tables, checkpoint, resolve_tables
 from .triggers import trigger_kwargs
@@ -33,6 +37,15 @@ GetSecret = Callable[[str, str], str]
 
 #: The parameters every notebook reads; each adds its own (see `job_parameters`).
 COMMON_PARAMETERS = ("spec", "catalog", "lake_root", "checkpoint_root", "trigger")
+#: The pipeline notebook's own parameters.
+PIPELINE_PARAMETERS = (
+    "secret_scope",
+    "secret_key",
+    "kafka_bootstrap_servers",
+    "webhook_secret_key",
+    "reference_table",
+    "reference_keys",
+)
 
 
 def job_parameters(dbutils, *extra: str) -> dict[str, str]:
@@ -88,86 +101,6 @@ def bronze_source(spark: SparkSession, spec: StreamSpec, connection_string: str,
     return sources.read_kafka(spark, options)
 
 
-def run_bronze(
-    spark: SparkSession,
-    spec: str,
-    checkpoint_root: str,
-    secret_scope: str,
-    secret_key: str,
-    get_secret: GetSecret,
-    catalog: str = "",
-    lake_root: str = "",
-    trigger: str = "",
-    kafka_bootstrap_servers: str = "",
-    wait: bool = True,
-    report_progress: bool | None = None,
-) -> list[StreamingQuery]:
-    stream = load_spec(spec)
-    tables = resolve_tables(stream, catalog, lake_root)
-    connection_string = get_secret(secret_scope, secret_key) if not kafka_bootstrap_servers else ""
-    source = bronze_source(spark, stream, connection_string, kafka_bootstrap_servers or None)
-    query = bronze.start_bronze(
-        source,
-        tables.bronze,
-        checkpoint(checkpoint_root, stream, bronze.QUERY),
-        trigger_kwargs(stream, trigger),
-        query_name=f"{stream.name}-{bronze.QUERY}",
-    )
-    return _started(spark, tables, [query], report_progress, wait)
-
-
-def run_silver(
-    spark: SparkSession,
-    spec: str,
-    checkpoint_root: str,
-    catalog: str = "",
-    lake_root: str = "",
-    trigger: str = "",
-    reference_table: str = "",
-    reference_keys: str = "",
-    wait: bool = True,
-    report_progress: bool | None = None,
-) -> list[StreamingQuery]:
-    stream = load_spec(spec)
-    tables = resolve_tables(stream, catalog, lake_root)
-    reference = None
-    keys: list[str] = [k.strip() for k in reference_keys.split(",") if k.strip()]
-    if reference_table:
-        if not keys:
-            raise ValueError("reference_keys is required with reference_table")
-        reference = spark.read.table(reference_table)
-    query = silver.start_silver(
-        spark,
-        stream,
-        tables,
-        checkpoint(checkpoint_root, stream, silver.QUERY),
-        trigger_kwargs(stream, trigger),
-        reference=reference,
-        reference_keys=keys,
-    )
-    return _started(spark, tables, [query], report_progress, wait)
-
-
-def run_gold(
-    spark: SparkSession,
-    spec: str,
-    checkpoint_root: str,
-    catalog: str = "",
-    lake_root: str = "",
-    trigger: str = "",
-    wait: bool = True,
-    report_progress: bool | None = None,
-) -> list[StreamingQuery]:
-    stream = load_spec(spec)
-    tables = resolve_tables(stream, catalog, lake_root)
-    kwargs = trigger_kwargs(stream, trigger)
-    queries = [
-        gold.start_gold(spark, stream, tables, w, checkpoint(checkpoint_root, stream, gold.query_name(w)), kwargs)
-        for w in stream.windows
-    ]
-    return _started(spark, tables, queries, report_progress, wait)
-
-
 def alert_sink(secret_scope: str, webhook_secret_key: str, get_secret: GetSecret | None) -> AlertSink:
     if webhook_secret_key:
         if get_secret is None or not secret_scope:
@@ -176,46 +109,66 @@ def alert_sink(secret_scope: str, webhook_secret_key: str, get_secret: GetSecret
     return LoggingSink()
 
 
-def run_anomalies(
+def run_pipeline(
     spark: SparkSession,
     spec: str,
     checkpoint_root: str,
+    secret_scope: str = "",
+    secret_key: str = "",
+    get_secret: GetSecret | None = None,
     catalog: str = "",
     lake_root: str = "",
     trigger: str = "",
-    secret_scope: str = "",
+    kafka_bootstrap_servers: str = "",
     webhook_secret_key: str = "",
-    get_secret: GetSecret | None = None,
+    reference_table: str = "",
+    reference_keys: str = "",
     sink: AlertSink | None = None,
+    source: DataFrame | None = None,
     wait: bool = True,
     report_progress: bool | None = None,
 ) -> list[StreamingQuery]:
+    """The stream's pipeline query, then one Spark aggregation query per session window (they read silver).
+
+    `source`: a canonical source stream instead of the spec's (tests, replays); `sink` overrides the alert sink.
+    """
     stream = load_spec(spec)
     tables = resolve_tables(stream, catalog, lake_root)
-    query = anomalies.start_anomalies(
+    keys: list[str] = [k.strip() for k in reference_keys.split(",") if k.strip()]
+    if reference_table and not keys:
+        raise ValueError("reference_keys is required with reference_table")
+    if source is None:
+        if kafka_bootstrap_servers:
+            connection_string = ""
+        elif get_secret is None or not secret_key:
+            raise ValueError("secret_scope and secret_key (the Event Hubs connection string) are required")
+        else:
+            connection_string = get_secret(secret_scope, secret_key)
+        source = bronze_source(spark, stream, connection_string, kafka_bootstrap_servers or None)
+    kwargs = trigger_kwargs(stream, trigger)
+    main = pipeline.start_pipeline(
         spark,
         stream,
         tables,
-        checkpoint(checkpoint_root, stream, anomalies.QUERY),
-        trigger_kwargs(stream, trigger),
+        source,
         sink or alert_sink(secret_scope, webhook_secret_key, get_secret),
+        checkpoint(checkpoint_root, stream, pipeline.QUERY),
+        kwargs,
+        reference=spark.read.table(reference_table) if reference_table else None,
+        reference_keys=keys,
     )
-    return _started(spark, tables, [query], report_progress, wait)
-
-
-def run_features(
-    spark: SparkSession,
-    spec: str,
-    checkpoint_root: str,
-    catalog: str = "",
-    lake_root: str = "",
-    trigger: str = "",
-    wait: bool = True,
-    report_progress: bool | None = None,
-) -> list[StreamingQuery]:
-    stream = load_spec(spec)
-    tables = resolve_tables(stream, catalog, lake_root)
-    query = features.start_features(
-        spark, stream, tables, checkpoint(checkpoint_root, stream, features.QUERY), trigger_kwargs(stream, trigger)
-    )
-    return _started(spark, tables, [query], report_progress, wait)
+    sessions = [w for w in stream.windows if w.type not in gold.CLOSED_BY_PIPELINE]
+    if not sessions:
+        return _started(spark, tables, [main], report_progress, wait)
+    # availableNow reads what its source holds when it starts: the pipeline fills silver first.
+    _started(spark, tables, [main], report_progress, wait="availableNow" in kwargs)
+    # A Delta stream needs its table's schema: create silver empty if the pipeline has not yet.
+    SilverStage(spark, stream, tables, BatchLog(spark, "")).create_table()
+    session_queries = [
+        gold.start_session_gold(
+            spark, stream, tables, w, checkpoint(checkpoint_root, stream, gold.query_name(w)), kwargs
+        )
+        for w in sessions
+    ]
+    _started(spark, tables, session_queries, report_progress, wait)
+    return _await([main], wait) + session_queries

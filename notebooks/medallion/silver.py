@@ -3,41 +3,39 @@
 Every bronze row lands in exactly one of silver or quarantine (with a reason):
   malformed_json, missing_required:<f>, type_mismatch:<f>, not_allowed:<f>, out_of_range:<f>, late, duplicate.
 
-Why foreachBatch and not dropDuplicatesWithinWatermark: Spark drops late rows silently there and would
-collapse rows with a null id. Here the watermark and the dedup are explicit and each rejected row is kept:
-- watermark: a tiny state table holds each batch's max event time; batch N's horizon is
-  max(event time of batches < N) - spec.watermark, so a replay of N computes the same horizon
-  (the writer reads that table once, then keeps the running maximum in memory);
-  an event at or before the horizon is `late` (Spark's own lateness test is `<=` too, so the gold
-  aggregations downstream never drop a row that silver accepted);
+Why not dropDuplicatesWithinWatermark: Spark drops late rows silently there and would collapse rows with a
+null id. Here the watermark and the dedup are explicit and each rejected row is kept:
+- watermark: batch N's horizon is max(event time of silver rows of batches < N) - spec.watermark, read from
+  silver itself when a writer starts and then kept in memory, so a replay of N computes the same horizon;
+  an event at or before the horizon is `late` (Spark's own lateness test is `<=` too, and the gold windows
+  close on the same horizon, so no window ever misses a row that silver accepted);
 - dedup: by the event id, first within the batch (ordered by source position), then against silver rows
   of other batches whose event time is after the horizon (the "within the watermark" scope).
-Writes: silver, quarantine, then the state table, each an append with txnAppId + txnVersion; once a table
-exists, a write with no rows is skipped (a replay of the batch counts the same rows and skips the same).
-One aggregation over the checked batch gives both counts and the max event time: per-batch Spark jobs
-and Delta commits, not rows, are what a micro-batch costs at these sizes.
+Writes: silver, then quarantine, each at most once per batch (idempotent.BatchLog); once a table exists, a
+write with no rows is skipped. One aggregation over the checked batch gives both counts and the max event
+time: per-batch Spark jobs and Delta commits, not rows, are what a micro-batch costs at these sizes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from datetime import timedelta
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
-from pyspark.sql.streaming import StreamingQuery
-from pyspark.sql.types import LongType, StringType, StructField, StructType, TimestampType
+from pyspark.sql.types import StringType, StructField, StructType
 
-from . import durations, idempotent
+from . import durations
+from .idempotent import WRITER_COLUMN, BatchLog
+from .sources import CANONICAL_SCHEMA
 from .spec import FieldSpec, StreamSpec
-from .tables import TableRef, Tables
+from .tables import Tables
 
 log = logging.getLogger(__name__)
 
-QUERY = "silver"
 CORRUPT = "_corrupt_record"
 METADATA_COLUMNS = [
     "source_type",
@@ -141,7 +139,7 @@ def validate_events(bronze: DataFrame, spec: StreamSpec) -> DataFrame:
     )
 
 
-STATE_SCHEMA = StructType([StructField("batch_id", LongType()), StructField("max_event_time", TimestampType())])
+BATCH_COLUMN = "silver_batch_id"
 
 
 @dataclass
@@ -169,38 +167,46 @@ class _RunningMax:
         self.latest, self.recorded = value, True
 
 
+@dataclass(frozen=True)
+class SilverBatch:
+    """What silver made of one batch: the checked rows (persisted; `valid` is silver's), counts, max event time."""
+
+    checked: DataFrame
+    valid_rows: int
+    quarantined_rows: int
+    min_event_time: Any
+    max_event_time: Any
+
+    @property
+    def valid(self) -> DataFrame:
+        return self.checked.where(F.col("reason").isNull())
+
+
 @dataclass
-class SilverWriter:
-    """The foreachBatch function of the silver query (callable; a replayed batch id is a no-op)."""
+class SilverStage:
+    """Silver and quarantine of one batch of bronze rows; the horizon that decides lateness (and closes gold)."""
 
     spark: SparkSession
     spec: StreamSpec
     tables: Tables
-    txn_app_id: str
+    log: BatchLog
     reference: DataFrame | None = None
     reference_keys: Sequence[str] = ()
     _max: _RunningMax | None = field(default=None, init=False, repr=False)
-    _existing: set[str] = field(default_factory=set, init=False, repr=False)
 
-    def _exists(self, table: TableRef) -> bool:
-        """Tables are created by this writer and never dropped while it runs: ask Delta until one exists."""
-        if str(table) not in self._existing and table.exists(self.spark):
-            self._existing.add(str(table))
-        return str(table) in self._existing
-
-    def _append(self, rows: int, df: Callable[[], DataFrame], table: TableRef, batch_id: int) -> None:
-        """The first write creates the table even when empty (readers need it); later empty writes are skipped."""
-        if rows or not self._exists(table):
-            idempotent.append(df(), table, self.txn_app_id, batch_id)
-            self._existing.add(str(table))
+    def _others(self, batch_id: int, exclude_later: bool) -> Column:
+        """Silver rows not written by this writer's batch `batch_id` (or any later one)."""
+        batch = F.col(BATCH_COLUMN)
+        mine = F.col(WRITER_COLUMN) == F.lit(self.log.writer_id)
+        return ~(mine & ((batch >= batch_id) if exclude_later else (batch == batch_id)))
 
     def _running_max(self, batch_id: int) -> _RunningMax:
-        """Read from the state table on the first batch, or for any batch the memory does not cover."""
+        """Read from silver on the first batch, or for any batch the memory does not cover."""
         if self._max is None or not self._max.covers(batch_id):
-            state, before = self.tables.silver_state, None
-            if self._exists(state):
-                row = state.read(self.spark).where(F.col("batch_id") < batch_id).agg(F.max("max_event_time")).first()
-                before = row[0] if row else None
+            before, silver = None, self.tables.silver
+            if self.log.exists(silver):
+                rows = silver.read(self.spark).where(self._others(batch_id, exclude_later=True))
+                before = rows.agg(F.max(self.spec.event_time_field)).first()[0]
             self._max = _RunningMax(batch_id, before)
         return self._max
 
@@ -209,10 +215,11 @@ class SilverWriter:
         latest = self._running_max(batch_id).before_batch(batch_id)
         return None if latest is None else latest - _timedelta(self.spec.watermark)
 
-    def __call__(self, batch: DataFrame, batch_id: int) -> None:
+    def classify(self, bronze: DataFrame, batch_id: int) -> DataFrame:
+        """Bronze rows + typed fields + `reason`: validation, then lateness, then both dedups."""
         spec = self.spec
         evt, eid = spec.event_time_field, spec.event_id_field
-        checked = validate_events(batch, spec)
+        checked = validate_events(bronze, spec)
         horizon = self.horizon(batch_id)
         if horizon is not None:
             late = F.col("reason").isNull() & (F.col(evt) <= F.lit(horizon))
@@ -226,8 +233,8 @@ class SilverWriter:
         checked = checked.withColumn("reason", F.when(rank > 1, F.lit("duplicate")).otherwise(F.col("reason")))
         # Dedup 2: against silver rows of other batches within the horizon.
         silver = self.tables.silver
-        if self._exists(silver):
-            seen = silver.read(self.spark).where(F.col("silver_batch_id") != batch_id)
+        if self.log.exists(silver):
+            seen = silver.read(self.spark).where(self._others(batch_id, exclude_later=False))
             if horizon is not None:
                 # Also prunes files: Delta skips files whose event-time stats end before the horizon.
                 seen = seen.where(F.col(evt) > F.lit(horizon))
@@ -237,79 +244,53 @@ class SilverWriter:
             checked = checked.withColumn("reason", F.when(dup, F.lit("duplicate")).otherwise(F.col("reason"))).drop(
                 "_seen_id"
             )
-        checked = checked.persist()
-        try:
-            self._write(checked, batch_id)
-        finally:
-            checked.unpersist()
+        return checked
 
-    def _write(self, checked: DataFrame, batch_id: int) -> None:
-        spec = self.spec
+    def __call__(self, bronze: DataFrame, batch_id: int) -> SilverBatch:
+        """Classify, count, write silver and quarantine, record the batch's max event time. The caller
+        unpersists `checked` when it is done with the batch."""
+        checked = self.classify(bronze, batch_id).persist()
         is_valid = F.col("reason").isNull()
         counts = checked.agg(
             F.count(F.when(is_valid, 1)).alias("valid"),
             F.count(F.when(~is_valid, 1)).alias("quarantined"),
-            F.max(F.when(is_valid, F.col(spec.event_time_field))).alias("max_event_time"),
+            F.min(F.when(is_valid, F.col(self.spec.event_time_field))).alias("min_event_time"),
+            F.max(F.when(is_valid, F.col(self.spec.event_time_field))).alias("max_event_time"),
         ).first()
-        max_event_time = counts["max_event_time"]
+        result = SilverBatch(checked, *counts)
+        self.log.append(result.valid_rows, lambda: self._silver_rows(result.valid), self.tables.silver, batch_id)
+        self.log.append(
+            result.quarantined_rows,
+            lambda: self._quarantine_rows(checked.where(~is_valid)),
+            self.tables.quarantine,
+            batch_id,
+        )
+        self._running_max(batch_id).record(batch_id, result.max_event_time)
+        return result
 
-        def valid() -> DataFrame:
-            rows = checked.where(is_valid).select(
-                *spec.field_names,
-                *METADATA_COLUMNS,
-                F.lit(batch_id).cast("long").alias("silver_batch_id"),
-                F.current_timestamp().alias("processed_at"),
-            )
-            if self.reference is None:
-                return rows
-            keys = list(self.reference_keys)
-            return rows.join(self.reference.dropDuplicates(keys), on=keys, how="left")
+    def create_table(self) -> None:
+        """Create silver empty (streaming readers of silver need its schema before the first batch)."""
+        bronze = self.spark.createDataFrame([], CANONICAL_SCHEMA).select(
+            "*", F.current_timestamp().alias("ingestion_time")
+        )
+        self.log.create(self.tables.silver, self._silver_rows(validate_events(bronze, self.spec)))
 
-        def quarantined() -> DataFrame:
-            return checked.where(~is_valid).select(
-                F.col("body").alias("raw_body"),
-                "reason",
-                *METADATA_COLUMNS,
-                F.lit(batch_id).cast("long").alias("batch_id"),
-                F.current_timestamp().alias("quarantined_at"),
-            )
+    def _silver_rows(self, valid: DataFrame) -> DataFrame:
+        rows = valid.select(*self.spec.field_names, *METADATA_COLUMNS, F.current_timestamp().alias("processed_at"))
+        if self.reference is None:
+            return rows
+        keys = list(self.reference_keys)
+        return rows.join(self.reference.dropDuplicates(keys), on=keys, how="left")
 
-        def state() -> DataFrame:
-            return self.spark.createDataFrame([(batch_id, max_event_time)], STATE_SCHEMA)
-
-        self._append(counts["valid"], valid, self.tables.silver, batch_id)
-        self._append(counts["quarantined"], quarantined, self.tables.quarantine, batch_id)
-        self._append(int(max_event_time is not None), state, self.tables.silver_state, batch_id)
-        self._running_max(batch_id).record(batch_id, max_event_time)
+    @staticmethod
+    def _quarantine_rows(rejected: DataFrame) -> DataFrame:
+        return rejected.select(
+            F.col("body").alias("raw_body"),
+            "reason",
+            *METADATA_COLUMNS,
+            F.current_timestamp().alias("quarantined_at"),
+        )
 
 
 def _timedelta(duration: str) -> timedelta:
     return timedelta(seconds=durations.to_seconds(duration))
-
-
-def start_silver(
-    spark: SparkSession,
-    spec: StreamSpec,
-    tables: Tables,
-    checkpoint_location: str,
-    trigger: dict[str, Any],
-    reference: DataFrame | None = None,
-    reference_keys: Sequence[str] = (),
-    bronze: TableRef | None = None,
-) -> StreamingQuery:
-    writer = SilverWriter(
-        spark,
-        spec,
-        tables,
-        idempotent.app_id(spec.name, QUERY, checkpoint_location),
-        reference,
-        reference_keys,
-    )
-    source = (bronze or tables.bronze).read_stream(spark)
-    return (
-        source.writeStream.foreachBatch(writer)
-        .option("checkpointLocation", checkpoint_location)
-        .trigger(**trigger)
-        .queryName(f"{spec.name}-{QUERY}")
-        .start()
-    )

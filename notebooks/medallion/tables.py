@@ -7,19 +7,34 @@ from dataclasses import dataclass
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.streaming import DataStreamReader, DataStreamWriter, StreamingQuery
+from pyspark.sql.types import StructType
 
 from .spec import StreamSpec
-
 
 SCHEMA_PLACEHOLDER = "{schema}"
 
 
 @dataclass(frozen=True)
+class TableSpec:
+    """How the pipeline lays a table out: the column holding each row's batch id, partitions, and the only
+    columns Delta collects file statistics on (the ones its reads skip files by; statistics on every column,
+    long strings included, are work on each append that no read uses)."""
+
+    batch_column: str | None
+    stats_columns: tuple[str, ...]
+    partition_by: tuple[str, ...] = ()
+
+    def properties(self) -> dict[str, str]:
+        return {"delta.dataSkippingStatsColumns": ",".join(self.stats_columns)}
+
+
+@dataclass(frozen=True)
 class TableRef:
-    """One Delta table, addressed by name or by path."""
+    """One Delta table, addressed by name or by path; `layout` for the tables the pipeline appends to."""
 
     name: str | None = None
     path: str | None = None
+    layout: TableSpec | None = None
 
     def __post_init__(self) -> None:
         if (self.name is None) == (self.path is None):
@@ -47,6 +62,21 @@ class TableRef:
         writer = writer.format("delta")
         return writer.toTable(self.name) if self.name else writer.start(self.path)
 
+    def create(self, spark: SparkSession, schema: StructType) -> None:
+        """Create the table empty, with its layout's partitions and table properties (a no-op if it exists)."""
+        builder = DeltaTable.createIfNotExists(spark)
+        builder = builder.tableName(self.name) if self.name else builder.location(self.path)
+        builder = builder.addColumns(schema)
+        if self.layout:
+            if self.layout.partition_by:
+                builder = builder.partitionedBy(*self.layout.partition_by)
+            for key, value in self.layout.properties().items():
+                builder = builder.property(key, value)
+        builder.execute()
+
+    def append(self, df: DataFrame) -> None:
+        self.save(df.write.mode("append").option("mergeSchema", "true"))
+
     def save(self, writer) -> None:
         """Batch write (DataFrameWriter already configured with mode/options)."""
         writer = writer.format("delta")
@@ -64,48 +94,42 @@ class Tables:
     catalog: str | None = None
     lake_root: str | None = None
 
-    def _ref(self, layer: str, suffix: str = "") -> TableRef:
+    def _ref(self, layer: str, suffix: str = "", layout: TableSpec | None = None) -> TableRef:
         schema = self.spec.target.schemas[layer]
         table = self.spec.target.table + suffix
         if self.lake_root:
             root = self.lake_root.rstrip("/")
             # A root with {schema} puts each layer in its own place (the lake's bronze/silver/gold containers).
             if SCHEMA_PLACEHOLDER in root:
-                return TableRef(path=f"{root.replace(SCHEMA_PLACEHOLDER, schema)}/{table}")
-            return TableRef(path=f"{root}/{schema}/{table}")
-        return TableRef(name=f"{self.catalog}.{schema}.{table}")
+                return TableRef(path=f"{root.replace(SCHEMA_PLACEHOLDER, schema)}/{table}", layout=layout)
+            return TableRef(path=f"{root}/{schema}/{table}", layout=layout)
+        return TableRef(name=f"{self.catalog}.{schema}.{table}", layout=layout)
 
     @property
     def bronze(self) -> TableRef:
-        return self._ref("bronze")
+        layout = TableSpec("bronze_batch_id", ("bronze_batch_id", "enqueued_time"), partition_by=("ingestion_date",))
+        return self._ref("bronze", layout=layout)
 
     @property
     def silver(self) -> TableRef:
-        return self._ref("silver")
+        # Event time: the dedup, gold and features reads select recent rows by it.
+        return self._ref("silver", layout=TableSpec("silver_batch_id", (self.spec.event_time_field, "silver_batch_id")))
 
     @property
     def quarantine(self) -> TableRef:
-        return self._ref("silver", "_quarantine")
-
-    @property
-    def silver_state(self) -> TableRef:
-        """Per-batch event-time high-water mark of silver (its watermark, restart- and retry-safe)."""
-        return self._ref("silver", "_watermark_state")
+        return self._ref("silver", "_quarantine", TableSpec("batch_id", ("batch_id", "reason")))
 
     def gold(self, window_id: str) -> TableRef:
-        return self._ref("gold", f"_{window_id}")
+        """Tumbling and sliding windows (closed by the pipeline); session windows are Spark's own sink."""
+        return self._ref("gold", f"_{window_id}", TableSpec("gold_batch_id", ("window_start", "gold_batch_id")))
 
     @property
     def alerts(self) -> TableRef:
-        return self._ref("gold", "_alerts")
-
-    @property
-    def anomaly_state(self) -> TableRef:
-        return self._ref("gold", "_anomaly_state")
+        return self._ref("gold", "_alerts", TableSpec("batch_id", ("event_time", "batch_id")))
 
     @property
     def features(self) -> TableRef:
-        return self._ref("gold", "_features")
+        return self._ref("gold", "_features", TableSpec(None, ("device",)))
 
 
 def resolve_tables(spec: StreamSpec, catalog: str | None, lake_root: str | None) -> Tables:

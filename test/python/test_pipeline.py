@@ -1,6 +1,6 @@
 """The whole medallion pipeline on hand-made events, run as streams from files, in two phases.
 
-Phase 1 processes the first file with availableNow; phase 2 adds a second file and restarts every query
+Phase 1 processes the first file with availableNow; phase 2 adds a second file and restarts the queries
 from the same checkpoints (the restart test). Each layer is then compared with exact expected rows.
 """
 
@@ -14,8 +14,7 @@ from pyspark.sql import functions as F
 from helpers import EventFiles, at, event
 from medallion import jobs, sources
 from medallion.alerts import InMemorySink
-from medallion.bronze import start_bronze
-from medallion.tables import checkpoint, resolve_tables
+from medallion.tables import resolve_tables
 
 AVAILABLE_NOW = '{"type": "availableNow"}'
 
@@ -42,26 +41,17 @@ PHASE_2 = [
 
 
 def run_all(spark, spec_json: str, spec, root: Path, sink: InMemorySink) -> None:
-    """Every layer with availableNow, each from its own checkpoint (a second call is a restart)."""
-    tables = resolve_tables(spec, None, str(root / "lake"))
-    ckpt = str(root / "checkpoints")
-    # Bronze from the file source (the Event Hubs / Kafka readers are the only difference on Databricks).
-    start_bronze(
-        sources.read_files(spark, str(root / "input")),
-        tables.bronze,
-        checkpoint(ckpt, spec, "bronze"),
-        {"availableNow": True},
-    ).awaitTermination()
-    common = {"spec": spec_json, "checkpoint_root": ckpt, "lake_root": str(root / "lake"), "trigger": AVAILABLE_NOW}
-    jobs.run_silver(spark, **common)
-    # gold (one query per window), anomalies and features all read silver independently: run them together.
-    queries = [
-        *jobs.run_gold(spark, wait=False, **common),
-        *jobs.run_anomalies(spark, sink=sink, wait=False, **common),
-        *jobs.run_features(spark, wait=False, **common),
-    ]
-    for query in queries:
-        query.awaitTermination()
+    """The pipeline and the session-window query with availableNow (a second call is a restart)."""
+    jobs.run_pipeline(
+        spark,
+        spec=spec_json,
+        checkpoint_root=str(root / "checkpoints"),
+        lake_root=str(root / "lake"),
+        trigger=AVAILABLE_NOW,
+        sink=sink,
+        # The file source stands in for Event Hubs / Kafka (the readers are the only difference on Databricks).
+        source=sources.read_files(spark, str(root / "input")),
+    )
 
 
 def snapshot(spark, spec, root: Path) -> dict:
@@ -195,7 +185,7 @@ def test_bronze_keeps_every_event(pipeline):
 def test_bronze_rows_are_raw_with_ingestion_metadata(spark, pipeline, iot_spec):
     table = resolve_tables(iot_spec, None, str(pipeline["root"] / "lake")).bronze
     df = table.read(spark)
-    assert df.columns == [*sources.CANONICAL_COLUMNS, "ingestion_time", "ingestion_date"]
+    assert df.columns == [*sources.CANONICAL_COLUMNS, "ingestion_time", "ingestion_date", "writer_id", "bronze_batch_id"]
     malformed = df.where(F.col("source_offset") == "3").first()
     assert malformed.body == '{"event_id": "e4", "device_id": '
     assert malformed.source_type == "file"

@@ -1,0 +1,133 @@
+"""The pipeline of one stream: each micro-batch read from the source once, each table committed at most once.
+
+One foreachBatch per stream does, in order, on the same cached batch:
+  bronze append -> silver + quarantine (validate, late, dedup) -> the gold tumbling/sliding windows that this
+  batch's horizon closes -> the anomaly rules and alerts -> the features MERGE of the batch's devices.
+Session windows are Spark's own streaming aggregation over silver (gold.py says why): `jobs.run_pipeline`
+starts them next to this query, on the same cluster.
+
+Why one pass: a micro-batch's cost on a small cluster is its fixed work (Spark jobs, Delta commits, table
+state), not its rows. Seven chained queries per stream paid it about ten times per event and each re-read
+its input; here the source is read once, no layer re-reads the layer before it as a stream, and no state
+table is written per batch (the watermark and the device state are derived from silver on start).
+
+Exactly-once: each table's append carries the batch id and the writer id (idempotent.BatchLog). The writer
+id is the streaming query's id, which the checkpoint keeps; it is bound right after the query starts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.streaming import StreamingQuery
+
+from . import gold
+from .alerts import AlertSink
+from .anomalies import AnomalyDetector
+from .bronze import with_ingestion_metadata
+from .features import FeatureWriter
+from .idempotent import BatchLog
+from .silver import SilverStage
+from .spec import StreamSpec
+from .tables import Tables
+
+QUERY = "pipeline"
+#: How long a batch waits for the query id (bound right after start) before it fails the query.
+BIND_TIMEOUT_SECONDS = 120
+
+
+@dataclass
+class StreamPipeline:
+    """The foreachBatch function of a stream (callable with a batch of canonical source rows and its id)."""
+
+    spark: SparkSession
+    spec: StreamSpec
+    tables: Tables
+    sink: AlertSink
+    writer_id: str | None = None
+    reference: DataFrame | None = None
+    reference_keys: Sequence[str] = ()
+    _bound: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _stages: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.writer_id:
+            self.bind(self.writer_id)
+
+    def bind(self, writer_id: str) -> None:
+        self.writer_id = writer_id
+        log = BatchLog(self.spark, writer_id)
+        self._stages = {
+            "log": log,
+            "silver": SilverStage(self.spark, self.spec, self.tables, log, self.reference, self.reference_keys),
+            "anomalies": AnomalyDetector(self.spark, self.spec, self.tables, log, self.sink),
+            "features": FeatureWriter(self.spark, self.spec, self.tables),
+        }
+        self._bound.set()
+
+    @property
+    def log(self) -> BatchLog:
+        return self._stages["log"]
+
+    @property
+    def silver(self) -> SilverStage:
+        return self._stages["silver"]
+
+    def __call__(self, batch: DataFrame, batch_id: int) -> None:
+        if not self._bound.wait(BIND_TIMEOUT_SECONDS):
+            raise RuntimeError(f"stream {self.spec.name}: the pipeline's writer id was never bound")
+        # Cached: the source is read once, for bronze and for silver.
+        bronze = with_ingestion_metadata(batch).persist()
+        try:
+            self.log.append(None, lambda: bronze, self.tables.bronze, batch_id)
+            result = self.silver(bronze, batch_id)
+            try:
+                self._close_windows(batch_id)
+                valid = result.valid
+                if self.spec.anomalies:
+                    self._stages["anomalies"](valid, batch_id)
+                if self.spec.features is not None:
+                    self._stages["features"](valid, result.min_event_time)
+            finally:
+                result.checked.unpersist()
+        finally:
+            bronze.unpersist()
+
+    def _close_windows(self, batch_id: int) -> None:
+        after, through = self.silver.horizon(batch_id), self.silver.horizon(batch_id + 1)
+        for window in self.spec.windows:
+            if window.type not in gold.CLOSED_BY_PIPELINE:
+                continue
+            rows = None if gold.any_window_ends(window, after, through) else 0
+
+            def closed(window=window) -> DataFrame:
+                return gold.closed_windows(self.tables.silver.read(self.spark), self.spec, window, after, through)
+
+            self.log.append(rows, closed, self.tables.gold(window.id), batch_id)
+
+
+def start_pipeline(
+    spark: SparkSession,
+    spec: StreamSpec,
+    tables: Tables,
+    source: DataFrame,
+    sink: AlertSink,
+    checkpoint_location: str,
+    trigger: dict[str, Any],
+    reference: DataFrame | None = None,
+    reference_keys: Sequence[str] = (),
+) -> StreamingQuery:
+    pipeline = StreamPipeline(spark, spec, tables, sink, reference=reference, reference_keys=reference_keys)
+    query = (
+        source.writeStream.foreachBatch(pipeline)
+        .option("checkpointLocation", checkpoint_location)
+        .trigger(**trigger)
+        .queryName(f"{spec.name}-{QUERY}")
+        .start()
+    )
+    pipeline.bind(str(query.id))
+    return query
