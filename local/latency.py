@@ -1,10 +1,10 @@
 """Produce time -> readable time of each event, in silver and in gold, from the tables' Delta logs.
 
 Produce time: the Kafka record timestamp (CreateTime, set by the producer), kept as `enqueued_time`.
-Readable in silver: the commit timestamp of the silver version written by the row's batch (txn version =
-silver_batch_id). Readable in gold: the commit timestamp of the first gold version (first tumbling window)
-holding the window and device of the event; gold appends a window once the watermark has passed its end, so
-that latency includes the window length and the watermark (in event time, compressed by the producer).
+Readable in silver: the commit timestamp of the silver version that added the row's data file. Readable in
+gold: the commit timestamp of the gold version (first tumbling window) holding the window and device of the
+event; gold appends a window once the watermark has passed its end, so that latency includes the window
+length and the watermark (in event time, compressed by the producer).
 """
 
 from __future__ import annotations
@@ -12,60 +12,56 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from medallion.spec import StreamSpec
 from medallion.tables import Tables
 
 
-def delta_commits(table_path: str) -> list[dict]:
-    """One dict per commit: version, timestamp (ms), txn version (or None), added file paths."""
-    commits = []
+def commit_ms_by_file(table_path: str) -> dict[str, int]:
+    """Data file name -> commit timestamp (ms) of the Delta version that added it."""
+    out: dict[str, int] = {}
     for f in sorted(Path(table_path, "_delta_log").glob("*.json")):
-        entry = {"version": int(f.stem), "timestamp": None, "txn": None, "files": []}
+        stamp, files = None, []
         for line in f.read_text().splitlines():
             action = json.loads(line)
             if "commitInfo" in action:
-                entry["timestamp"] = action["commitInfo"]["timestamp"]
-            elif "txn" in action:
-                entry["txn"] = action["txn"]["version"]
+                stamp = action["commitInfo"]["timestamp"]
             elif "add" in action:
-                entry["files"].append(action["add"]["path"])
-        commits.append(entry)
-    return commits
+                files.append(Path(action["add"]["path"]).name)
+        out |= {name: stamp for name in files if stamp is not None}
+    return out
+
+
+def _with_commit_ms(spark: SparkSession, table) -> DataFrame | None:
+    """The table's rows with the commit time of the version that made them readable (None: no commit yet)."""
+    by_file = commit_ms_by_file(table.path)
+    if not by_file:
+        return None
+    files = spark.createDataFrame(list(by_file.items()), "file string, commit_ms long")
+    return table.read(spark).withColumn("file", F.element_at(F.split(F.input_file_name(), "/"), -1)).join(files, "file")
 
 
 def silver_latencies(spark: SparkSession, spec: StreamSpec, tables: Tables) -> list[float]:
-    commits = [(c["txn"], c["timestamp"]) for c in delta_commits(tables.silver.path) if c["txn"] is not None]
-    if not commits:
+    rows = _with_commit_ms(spark, tables.silver)
+    if rows is None:
         return []
-    committed = spark.createDataFrame(commits, "silver_batch_id long, commit_ms long")
-    rows = (
-        tables.silver.read(spark)
-        .join(committed, "silver_batch_id")
-        .select((F.col("commit_ms") - F.unix_millis("enqueued_time")).alias("ms"))
-        .collect()
-    )
-    return [float(r["ms"]) for r in rows]
+    return [
+        float(r["ms"]) for r in rows.select((F.col("commit_ms") - F.unix_millis("enqueued_time")).alias("ms")).collect()
+    ]
 
 
 def gold_latencies(spark: SparkSession, spec: StreamSpec, tables: Tables) -> list[float]:
     window = next((w for w in spec.windows if w.type == "tumbling"), None)
     if window is None or not tables.gold(window.id).exists(spark):
         return []
-    table = tables.gold(window.id)
-    by_file = {Path(p).name: c["timestamp"] for c in delta_commits(table.path) for p in c["files"] if c["timestamp"]}
-    if not by_file:
-        return []
-    files = spark.createDataFrame(list(by_file.items()), "file string, commit_ms long")
     dimension = spec.dimensions[0]
-    gold = (
-        table.read(spark)
-        .where(F.col("dimension") == dimension)
-        .withColumn("file", F.element_at(F.split(F.input_file_name(), "/"), -1))
-        .join(files, "file")
-        .select("window_start", "window_end", "dimension_value", "commit_ms")
+    gold = _with_commit_ms(spark, tables.gold(window.id))
+    if gold is None:
+        return []
+    gold = gold.where(F.col("dimension") == dimension).select(
+        "window_start", "window_end", "dimension_value", "commit_ms"
     )
     evt = spec.event_time_field
     silver = tables.silver.read(spark).select(

@@ -37,6 +37,7 @@ from .kafka import Broker  # noqa: E402
 from .producer import ANOMALY_RULES, Mix, Producer  # noqa: E402
 
 DEFAULT_STREAMS = ("iot-telemetry", "manufacturing-sensors", "weather")
+PIPELINE = "pipeline"
 SPEC_DIR = ROOT / "schema/examples/valid"
 log = logging.getLogger("local.run")
 # The local broker is plaintext: bronze reads no connection string from a secret scope.
@@ -102,34 +103,29 @@ class StreamRun:
     def last_ms(self, layer: str) -> int:
         return self.stats[layer].last_ms() if layer in self.stats else 0
 
-    def downstream(self) -> list[str]:
-        return [layer for layer in self.queries if layer not in ("bronze", "silver")]
+    def sessions(self) -> list[str]:
+        """The session-window queries (they read silver; everything else is the pipeline query)."""
+        return [name for name in self.queries if name != PIPELINE]
 
 
 def start_queries(spark, run: StreamRun, bootstrap: str, lake: Path, checkpoints: Path, trigger: str) -> None:
-    """Start each layer once the table it reads exists (a Delta stream needs the table's schema)."""
+    """The stream's pipeline query, and one query per session window."""
     common = {"spec": run.spec_json, "checkpoint_root": str(checkpoints), "lake_root": str(lake), "trigger": trigger}
-    if "bronze" not in run.queries:
-        (run.queries["bronze"],) = jobs.run_bronze(
-            spark, kafka_bootstrap_servers=bootstrap, wait=False, **NO_SECRET, **common
-        )
-    if "silver" not in run.queries and run.tables.bronze.exists(spark):
-        (run.queries["silver"],) = jobs.run_silver(spark, wait=False, **common)
-    if "features" not in run.queries and "silver" in run.queries and run.tables.silver.exists(spark):
-        for w, q in zip(run.spec.windows, jobs.run_gold(spark, wait=False, **common), strict=True):
-            run.queries[f"gold_{w.id}"] = q
-        (run.queries["anomalies"],) = jobs.run_anomalies(spark, sink=run.sink, wait=False, **common)
-        (run.queries["features"],) = jobs.run_features(spark, wait=False, **common)
+    main, *sessions = jobs.run_pipeline(
+        spark, kafka_bootstrap_servers=bootstrap, sink=run.sink, wait=False, **NO_SECRET, **common
+    )
+    run.queries[PIPELINE] = main
+    session_windows = [w for w in run.spec.windows if w.type == "session"]
+    for w, q in zip(session_windows, sessions, strict=True):
+        run.queries[f"gold_{w.id}"] = q
 
 
 def progress_line(elapsed: float, producer: Producer, runs: list[StreamRun]) -> str:
-    bronze = sum(r.rows("bronze") for r in runs)
-    silver = sum(r.rows("silver") for r in runs)
-    gold = sum(r.rows(layer) for r in runs for layer in r.queries if layer.startswith("gold_"))
-    ms = " ".join(f"{r.spec.name}:{r.last_ms('bronze')}/{r.last_ms('silver')}" for r in runs)
+    read = sum(r.rows(PIPELINE) for r in runs)
+    ms = " ".join(f"{r.spec.name}:{r.last_ms(PIPELINE)}" for r in runs)
     return (
-        f"[{elapsed:6.1f}s] produced {producer.sent:7d} | bronze {bronze:7d} | silver-scanned {silver:7d} | "
-        f"gold-in {gold:7d} | lag {producer.sent - bronze:6d} | batch ms bronze/silver {ms}"
+        f"[{elapsed:6.1f}s] produced {producer.sent:7d} | read by the pipeline {read:7d} | "
+        f"lag {producer.sent - read:6d} | last batch ms {ms}"
     )
 
 
@@ -158,11 +154,11 @@ def _idle_since(q, since: float) -> bool:
 
 
 def drained(run: StreamRun, sent: int, spark) -> bool:
-    """Every event sent is in bronze; every bronze row in silver or quarantine; downstream read all of silver.
+    """Every event sent is in bronze; every bronze row in silver or quarantine; session queries read all of silver.
 
-    (numInputRows of a foreachBatch query counts each scan of the batch, so rows are counted in the tables.)
+    (Rows are counted in the tables: the pipeline's batch commits are what readers see.)
     """
-    if "features" not in run.queries or _kafka_end(run.queries["bronze"]) < sent:
+    if _kafka_end(run.queries[PIPELINE]) < sent:
         return False
     t = run.tables
     if run.done_silver is None:
@@ -173,7 +169,7 @@ def drained(run: StreamRun, sent: int, spark) -> bool:
         if t.bronze.read(spark).count() < sent:
             return False
         run.done_silver = _delta_last_commit(t.silver.path)
-    return all(_idle_since(run.queries[layer], run.done_silver) for layer in run.downstream())
+    return all(_idle_since(run.queries[name], run.done_silver) for name in run.sessions())
 
 
 def silver_lag(run: StreamRun, spark) -> int:
@@ -328,8 +324,7 @@ def run(args: argparse.Namespace) -> dict:
             runs.append(r)
         producer = Producer(broker, [r.spec for r in runs], args.rate, args.duration, mix, seed=args.seed).start()
         print(
-            f"bronze running (later layers start once their source table exists); producing {args.rate} events/s "
-            f"for {args.duration} s",
+            f"pipelines running; producing {args.rate} events/s for {args.duration} s",
             flush=True,
         )
         start = time.monotonic()
@@ -342,10 +337,9 @@ def run(args: argparse.Namespace) -> dict:
         silver_lag_samples: list[tuple[float, int]] = []
         while True:
             for r in runs:
-                if "features" not in r.queries:
-                    start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
                 r.poll()
-            if not producer.gate.is_set() and all(r.rows("silver") > 0 for r in runs):
+            # Late events need a watermark to be late against: the pipeline has committed a batch with rows.
+            if not producer.gate.is_set() and all(r.rows(PIPELINE) > 0 for r in runs):
                 producer.gate.set()
             if producer.error is not None:
                 raise RuntimeError(f"producer failed: {producer.error}")
@@ -354,7 +348,7 @@ def run(args: argparse.Namespace) -> dict:
                 next_print += args.progress
                 if not producer.done.is_set():
                     silver_lag_samples.append((time.monotonic() - start, sum(silver_lag(r, spark) for r in runs)))
-            lag = producer.sent - sum(_kafka_end(r.queries["bronze"]) for r in runs if "bronze" in r.queries)
+            lag = producer.sent - sum(_kafka_end(r.queries[PIPELINE]) for r in runs)
             max_lag = max(max_lag, lag)
             if not producer.done.is_set():
                 lag_samples.append((time.monotonic() - start, lag))
@@ -410,8 +404,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-per-trigger", type=int, default=None, help="override the specs' maxEventsPerTrigger")
     p.add_argument("--out", default=".local-run", help="lake, checkpoints, broker data, summary.json")
     p.add_argument("--progress", type=float, default=2.0, help="seconds between progress lines")
-    # All three streams are 21 queries: on 2 local cores they drain in minutes, not seconds.
-    p.add_argument("--drain-timeout", type=float, default=900.0)
+    p.add_argument("--drain-timeout", type=float, default=300.0, help="seconds to drain after producing (default 300)")
     p.add_argument("--seed", type=int, default=7)
     for name, default in (
         ("anomaly", 0.03),

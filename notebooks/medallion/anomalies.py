@@ -3,8 +3,9 @@
 - threshold: field <op> value; status: field in values (stateless, per event);
 - spike: value rose more than increasePercent vs the previous event of the same device within `within`;
 - missing: no event from a device for `timeout` of event time. Raised when the device resumes after a gap,
-  or when the stream's event-time clock (latest event of any device) passes the device's last event + timeout.
-  Both paths give the same alert (event time = last event + timeout), so it is stored once.
+  or when the stream's event-time clock (latest event of any device) passes the device's last event + timeout
+  (computed on the driver from the device state). Both paths give the same alert (event time = last event +
+  timeout, the same id), so it is stored once.
 
 Spike and missing need each device's last event before the batch. That is silver's newest row per device of
 the earlier batches: a writer reads it from silver when it starts, then keeps it in memory (one small row per
@@ -16,8 +17,10 @@ in the outbox (flag false) and is retried with the next batches (see alerts.py).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from pyspark.sql import Column, DataFrame, Row, SparkSession, Window
 from pyspark.sql import functions as F
@@ -59,6 +62,12 @@ def _alert(rule: AnomalyRule, device: Column, event_time: Column, observed: Colu
         observed.cast("string").alias("observed"),
         detail.alias("detail"),
     ]
+
+
+def spark_string(ts: datetime) -> str:
+    """A timestamp as Spark casts it to a string: seconds, then the fraction without trailing zeros."""
+    text = ts.strftime("%Y-%m-%d %H:%M:%S")
+    return text + (f".{ts.microsecond:06d}".rstrip("0") if ts.microsecond else "")
 
 
 def _seconds(ts: Column) -> Column:
@@ -162,26 +171,73 @@ class AnomalyDetector:
                 # Built once per batch (a few rows per device) and reused by spike, missing and the state.
                 timeline = self._timeline(events, self.prior_state(batch_id)).persist()
                 parts += self._stateful(timeline)
-            new_alerts = self._new(parts)
+            candidates = self._collect(parts)
             if timeline is not None:
                 self._record_state(timeline, batch_id)
                 timeline.unpersist()
+                candidates += self._silent(self._state.after)
         finally:
             events.unpersist()
-        self._store_and_send(new_alerts, batch_id)
+        self._store_and_send(self._unknown(candidates), batch_id)
 
-    def _new(self, parts: list[DataFrame]) -> list[Row]:
-        """The batch's alerts that are not in the table yet (a silent device re-raises the same alert id)."""
+    @staticmethod
+    def _collect(parts: list[DataFrame]) -> list[Row]:
+        """The batch's alerts from the Spark rules: a handful of rows, one job."""
         if not parts:
             return []
         alerts = parts[0]
         for part in parts[1:]:
             alerts = alerts.unionByName(part)
-        alerts = alerts.dropDuplicates(["alert_id"])
-        if self.log.exists(self.tables.alerts):
-            known = self.tables.alerts.read(self.spark).select("alert_id")
-            alerts = alerts.join(known, "alert_id", "left_anti")
-        return alerts.select(*ALERT_COLUMNS).orderBy("event_time", "alert_id").collect()
+        return alerts.select(*ALERT_COLUMNS).collect()
+
+    def _silent(self, state: dict[str, tuple]) -> list[Row]:
+        """The missing rule's silent devices, on the driver from the device state: the stream's event-time clock
+        (its latest event) has passed a device's last event + timeout."""
+        if not state:
+            return []
+        clock = max(last for _, last, _ in state.values())
+        out = []
+        for rule in (r for r in self.spec.anomalies if r.type == "missing"):
+            timeout = durations.to_seconds(rule.timeout)
+            for device, last, _ in state.values():
+                if (clock - last).total_seconds() > timeout:
+                    at = last + timedelta(seconds=timeout)
+                    stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+                    out.append(
+                        Row(
+                            alert_id=hashlib.sha256(f"{rule.id}|{device}|{stamp}".encode()).hexdigest(),
+                            rule_id=rule.id,
+                            rule_type=rule.type,
+                            severity=rule.severity,
+                            device=device,
+                            event_time=at,
+                            field=None,
+                            observed=spark_string(last),
+                            detail=f"no event since {spark_string(last)} (timeout {rule.timeout})",
+                        )
+                    )
+        return out
+
+    def _unknown(self, candidates: list[Row]) -> list[Row]:
+        """The alerts not in the table yet (a silent device re-raises the same alert id), in event-time order.
+
+        Deduplicated on the driver; the table is asked only for these ids, in their event-time range (Delta
+        skips the other files by their stats)."""
+        unique: dict[str, Row] = {}
+        for row in candidates:
+            unique.setdefault(row["alert_id"], row)
+        if unique and self.log.exists(self.tables.alerts):
+            times = [r["event_time"] for r in unique.values()]
+            known = (
+                self.tables.alerts.read(self.spark)
+                .where(F.col("event_time").between(min(times), max(times)))
+                .where(F.col("alert_id").isin(list(unique)))
+                .select("alert_id")
+                .collect()
+            )
+            for row in known:
+                unique.pop(row["alert_id"], None)
+        return sorted(unique.values(), key=lambda r: (r["event_time"], r["alert_id"]))
 
     def _store_and_send(self, new_alerts: list[Row], batch_id: int) -> None:
         """Send first, then store each alert once with whether it went out: one commit per batch with alerts.
@@ -292,19 +348,11 @@ class AnomalyDetector:
                 resumed = fresh.where(F.col("prev_time").isNotNull() & (gap > timeout)).select(
                     "device", F.col("prev_time").alias("last_seen")
                 )
-                clock = timeline.agg(F.max("event_time").alias("clock"))
-                latest = timeline.groupBy("device").agg(F.max("event_time").alias("last_seen"))
-                silent = (
-                    latest.crossJoin(clock)
-                    .where(_seconds(F.col("clock")) - _seconds(F.col("last_seen")) > timeout)
-                    .select("device", "last_seen")
-                )
-                since = resumed.unionByName(silent)
                 detail = F.format_string(
                     f"no event since %s (timeout {rule.timeout})", F.col("last_seen").cast("string")
                 )
                 out.append(
-                    since.select(
+                    resumed.select(
                         *_alert(
                             rule,
                             F.col("device"),

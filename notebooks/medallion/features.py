@@ -7,10 +7,11 @@ device's row forward in event time (`as_of`), so a replayed or older batch canno
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from . import durations, idempotent
@@ -18,16 +19,16 @@ from .spec import StreamSpec
 from .tables import Tables
 
 
-def rolling_features(silver: DataFrame, devices: DataFrame, spec: StreamSpec) -> DataFrame:
+def rolling_features(silver: DataFrame, devices: Sequence[str], spec: StreamSpec) -> DataFrame:
     feature = spec.features
     dev, evt, value = spec.device_field, spec.event_time_field, feature.field
     window_seconds = durations.to_seconds(feature.window)
     rows = silver.select(
         F.col(dev).cast("string").alias("device"), F.col(evt).alias("event_time"), F.col(value).alias("v")
-    )
-    rows = rows.join(devices, "device", "left_semi")
-    as_of = rows.groupBy("device").agg(F.max("event_time").alias("as_of"))
-    in_window = rows.join(as_of, "device").where(
+    ).where(F.col("device").isin(list(devices)))
+    # The window's end per device, then the rows inside it: one shuffle by device serves both steps.
+    as_of = F.max("event_time").over(Window.partitionBy("device"))
+    in_window = rows.withColumn("as_of", as_of).where(
         F.col("event_time").cast("double") > F.col("as_of").cast("double") - F.lit(float(window_seconds))
     )
     return (
@@ -60,15 +61,17 @@ class FeatureWriter:
     spec: StreamSpec
     tables: Tables
 
-    def __call__(self, batch: DataFrame, earliest) -> None:
-        """`earliest`: the batch's earliest event time (None: no rows, nothing to do)."""
-        if earliest is None:
+    def __call__(self, devices: Sequence[str], earliest: datetime | None) -> None:
+        """The batch's devices and earliest event time (None: no rows, nothing to do)."""
+        if earliest is None or not devices:
             return
         evt = self.spec.event_time_field
-        devices = batch.select(F.col(self.spec.device_field).cast("string").alias("device")).distinct()
         # A device's window ends at its latest event, which is at or after its events in this batch, so rows
         # older than (earliest event of the batch - window) never count: Delta skips those files by their stats.
         window = timedelta(seconds=durations.to_seconds(self.spec.features.window))
         silver = self.tables.silver.read(self.spark).where(F.col(evt) > F.lit(earliest - window))
         features = rolling_features(silver, devices, self.spec).withColumn("updated_at", F.current_timestamp())
-        idempotent.upsert(self.spark, features, self.tables.features, ["device"], only_if="s.as_of >= t.as_of")
+        # One row per device of the batch: computed once and MERGEd from the driver, so the MERGE's own passes
+        # over its source do not recompute the window.
+        local = self.spark.createDataFrame(features.collect(), features.schema)
+        idempotent.upsert(self.spark, local, self.tables.features, ["device"], only_if="s.as_of >= t.as_of")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,17 +84,25 @@ class StreamPipeline:
         # Cached: the source is read once, for bronze and for silver.
         bronze = with_ingestion_metadata(batch).persist()
         try:
-            self.log.append(None, lambda: bronze, self.tables.bronze, batch_id)
-            result = self.silver(bronze, batch_id)
-            try:
-                self._close_windows(batch_id)
-                valid = result.valid
-                if self.spec.anomalies:
-                    self._stages["anomalies"](valid, batch_id)
-                if self.spec.features is not None:
-                    self._stages["features"](valid, result.min_event_time)
-            finally:
-                result.checked.unpersist()
+            # The tables are independent: their appends run side by side (small batches spend most of their
+            # time in per-job and per-commit overhead on the driver, which overlaps). Gold, anomalies and
+            # features read silver, so they start once silver has committed.
+            with ThreadPoolExecutor(max_workers=3, thread_name_prefix=f"{self.spec.name}-batch") as pool:
+                wrote_bronze = pool.submit(self.log.append, None, lambda: bronze, self.tables.bronze, batch_id)
+                result = self.silver(bronze, batch_id, pool)
+                try:
+                    valid = result.valid
+                    steps = [pool.submit(self._close_windows, batch_id)]
+                    if self.spec.anomalies:
+                        steps.append(pool.submit(self._stages["anomalies"], valid, batch_id))
+                    if self.spec.features is not None:
+                        steps.append(
+                            pool.submit(self._stages["features"], sorted(result.devices), result.min_event_time)
+                        )
+                    for step in [wrote_bronze, *steps]:
+                        step.result()
+                finally:
+                    result.checked.unpersist()
         finally:
             bronze.unpersist()
 

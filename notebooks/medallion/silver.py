@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -169,13 +170,15 @@ class _RunningMax:
 
 @dataclass(frozen=True)
 class SilverBatch:
-    """What silver made of one batch: the checked rows (persisted; `valid` is silver's), counts, max event time."""
+    """What silver made of one batch: the checked rows (persisted; `valid` is silver's), counts, the valid rows'
+    event-time range and devices."""
 
     checked: DataFrame
     valid_rows: int
     quarantined_rows: int
     min_event_time: Any
     max_event_time: Any
+    devices: list[str]
 
     @property
     def valid(self) -> DataFrame:
@@ -246,7 +249,7 @@ class SilverStage:
             )
         return checked
 
-    def __call__(self, bronze: DataFrame, batch_id: int) -> SilverBatch:
+    def __call__(self, bronze: DataFrame, batch_id: int, pool: Executor | None = None) -> SilverBatch:
         """Classify, count, write silver and quarantine, record the batch's max event time. The caller
         unpersists `checked` when it is done with the batch."""
         checked = self.classify(bronze, batch_id).persist()
@@ -256,15 +259,23 @@ class SilverStage:
             F.count(F.when(~is_valid, 1)).alias("quarantined"),
             F.min(F.when(is_valid, F.col(self.spec.event_time_field))).alias("min_event_time"),
             F.max(F.when(is_valid, F.col(self.spec.event_time_field))).alias("max_event_time"),
+            # The devices of the batch's valid rows (the features of those devices are recomputed).
+            F.collect_set(F.when(is_valid, F.col(self.spec.device_field).cast("string"))).alias("devices"),
         ).first()
         result = SilverBatch(checked, *counts)
-        self.log.append(result.valid_rows, lambda: self._silver_rows(result.valid), self.tables.silver, batch_id)
-        self.log.append(
+        quarantine = (
             result.quarantined_rows,
             lambda: self._quarantine_rows(checked.where(~is_valid)),
             self.tables.quarantine,
             batch_id,
         )
+        # Quarantine is committed beside silver when the caller lends a thread pool (see pipeline.py).
+        pending = pool.submit(self.log.append, *quarantine) if pool else None
+        self.log.append(result.valid_rows, lambda: self._silver_rows(result.valid), self.tables.silver, batch_id)
+        if pending is None:
+            self.log.append(*quarantine)
+        else:
+            pending.result()
         self._running_max(batch_id).record(batch_id, result.max_event_time)
         return result
 

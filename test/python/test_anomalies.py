@@ -8,10 +8,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
 
 import pytest
+from pyspark.sql import functions as F
 
 from helpers import at
 from medallion.alerts import Alert, LoggingSink, WebhookSink
 from medallion.anomalies import AnomalyDetector
+from medallion.idempotent import BatchLog
 from medallion.tables import resolve_tables
 
 SILVER = (
@@ -84,28 +86,41 @@ class FlakySink:
         self.sent.append(alert)
 
 
+def detect(spark, detector, log, tables, rows, batch_id):
+    """As the pipeline does: the batch's rows are in silver before the rules run on them."""
+    batch = silver_batch(spark, rows)
+    log.append(len(rows), lambda: batch.withColumn("processed_at", F.current_timestamp()), tables.silver, batch_id)
+    detector(batch, batch_id)
+
+
 @pytest.fixture(scope="module")
 def run(spark, iot_spec, tmp_path_factory):
     tables = resolve_tables(iot_spec, None, str(tmp_path_factory.mktemp("anomalies") / "lake"))
     sink = FlakySink()  # the receiver is down for the first send
-    detector = AnomalyDetector(spark, iot_spec, tables, "test-app", sink)
+    log = BatchLog(spark, "w1")
+    detector = AnomalyDetector(spark, iot_spec, tables, log, sink)
     after = {}
     sent_after = {}
     pending_after = {}
     for batch_id, rows in enumerate([BATCH_0, BATCH_1]):
-        detector(silver_batch(spark, rows), batch_id)
+        detect(spark, detector, log, tables, rows, batch_id)
         after[batch_id] = alerts(spark, tables)
         sent_after[batch_id] = len(sink.sent)
         pending_after[batch_id] = tables.alerts.read(spark).where("NOT dispatched").count()
-    # A restarted driver (new detector, same tables) continues from the stored device state ...
-    restarted = AnomalyDetector(spark, iot_spec, tables, "test-app", sink)
-    restarted(silver_batch(spark, BATCH_2), 2)
+    # A restarted driver (new detector, same tables) derives the device state from silver ...
+    log = BatchLog(spark, "w1")
+    restarted = AnomalyDetector(spark, iot_spec, tables, log, sink)
+    detect(spark, restarted, log, tables, BATCH_2, 2)
     after[2] = alerts(spark, tables)
     sent_after[2] = len(sink.sent)
-    # ... and a retried micro-batch (same id, same rows) adds and sends nothing.
+    # ... a retried micro-batch (same id, same rows) adds and sends nothing ...
     restarted(silver_batch(spark, BATCH_2), 2)
     after["replay"] = alerts(spark, tables)
     sent_after["replay"] = len(sink.sent)
+    # ... nor does a new writer re-running it after a restart.
+    AnomalyDetector(spark, iot_spec, tables, BatchLog(spark, "w1"), sink)(silver_batch(spark, BATCH_2), 2)
+    after["new_writer_replay"] = alerts(spark, tables)
+    sent_after["new_writer_replay"] = len(sink.sent)
     return {"after": after, "sent_after": sent_after, "pending_after": pending_after, "sink": sink, "tables": tables}
 
 
@@ -120,6 +135,8 @@ def test_spike_and_missing_across_batches(run):
 def test_replayed_batch_adds_no_alert_and_sends_nothing(run):
     assert run["after"]["replay"] == run["after"][2]
     assert run["sent_after"]["replay"] == run["sent_after"][2]
+    assert run["after"]["new_writer_replay"] == run["after"][2]
+    assert run["sent_after"]["new_writer_replay"] == run["sent_after"][2]
 
 
 def test_state_survives_a_restart(run):
@@ -234,3 +251,43 @@ def test_logging_sink(caplog):
     with caplog.at_level(logging.WARNING):
         LoggingSink().send(Alert("id-2", "status_error", "status", "critical", "d9", at(0), "status", "error", "d"))
     assert '"alert_id": "id-2"' in caplog.text
+
+
+def test_missing_alerts_read_the_same_from_either_path(spark, run):
+    """d2 resumed after its gap (found in the batch's timeline); d4 stayed silent (found from the device state)."""
+    import hashlib
+
+    rows = run["tables"].alerts.read(spark).where("rule_id = 'device_silent' AND device IN ('d2', 'd4')").collect()
+    got = sorted((r.device, r.alert_id, r.event_time, r.field, r.observed, r.detail) for r in rows)
+    assert got == [
+        (
+            "d2",
+            hashlib.sha256(b"device_silent|d2|2024-01-01T10:05:10.000000").hexdigest(),
+            at(5, 10),
+            None,
+            "2024-01-01 10:00:10",
+            "no event since 2024-01-01 10:00:10 (timeout 5 minutes)",
+        ),
+        (
+            "d4",
+            hashlib.sha256(b"device_silent|d4|2024-01-01T10:05:20.000000").hexdigest(),
+            at(5, 20),
+            None,
+            "2024-01-01 10:00:20",
+            "no event since 2024-01-01 10:00:20 (timeout 5 minutes)",
+        ),
+    ]
+
+
+def test_spark_string_matches_sparks_timestamp_cast(spark):
+    from datetime import datetime
+
+    from medallion.anomalies import spark_string
+
+    stamps = [
+        datetime(2024, 1, 1, 10, 0, 0),
+        datetime(2024, 1, 1, 10, 0, 0, 500000),
+        datetime(2024, 1, 1, 1, 2, 3, 4560),
+    ]
+    df = spark.createDataFrame([(s,) for s in stamps], "t timestamp")
+    assert [r[0] for r in df.selectExpr("CAST(t AS STRING)").collect()] == [spark_string(s) for s in stamps]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pyspark.sql import functions as F
 
 from helpers import at
-from medallion import idempotent
 from medallion.features import FeatureWriter
+from medallion.idempotent import BatchLog
 from medallion.tables import resolve_tables
 
 SILVER = "event_id string, device_id string, timestamp timestamp, temperature double"
@@ -22,10 +21,10 @@ def test_features_are_exact_and_a_replay_changes_nothing(spark, iot_spec, tmp_pa
         ("d", "d1", at(5), 20.0),
         ("e", "d2", at(2), 7.0),
     ]
-    silver = spark.createDataFrame(rows, SILVER).withColumn("silver_batch_id", F.lit(0).cast("long"))
-    idempotent.append(silver, tables.silver, "seed", 0)
-    writer = FeatureWriter(spark, iot_spec, tables, "test-app")
-    batch = spark.createDataFrame(rows[1:], SILVER)
+    silver = spark.createDataFrame(rows, SILVER)
+    BatchLog(spark, "w1").append(len(rows), lambda: silver, tables.silver, 0)
+    writer = FeatureWriter(spark, iot_spec, tables)
+    devices, earliest = ["d1", "d2"], at(1)  # the batch: rows b-e
 
     def features():
         return {
@@ -33,12 +32,12 @@ def test_features_are_exact_and_a_replay_changes_nothing(spark, iot_spec, tmp_pa
             for r in tables.features.read(spark).collect()
         }
 
-    writer(batch, 0)
+    writer(devices, earliest)
     first = features()
     assert first["d1"][:2] == (at(5), 16.0)
     assert first["d1"][2] == pytest.approx(4.0)  # sample stddev of 12, 16, 20
     assert first["d1"][3:] == (8.0, 3)
     assert first["d2"] == (at(2), 7.0, None, 0.0, 1)
-    writer(batch, 0)
+    writer(devices, earliest)  # a replay of the batch
     assert features() == first
     assert tables.features.read(spark).count() == 2

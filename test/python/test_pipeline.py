@@ -185,7 +185,13 @@ def test_bronze_keeps_every_event(pipeline):
 def test_bronze_rows_are_raw_with_ingestion_metadata(spark, pipeline, iot_spec):
     table = resolve_tables(iot_spec, None, str(pipeline["root"] / "lake")).bronze
     df = table.read(spark)
-    assert df.columns == [*sources.CANONICAL_COLUMNS, "ingestion_time", "ingestion_date", "writer_id", "bronze_batch_id"]
+    assert df.columns == [
+        *sources.CANONICAL_COLUMNS,
+        "ingestion_time",
+        "ingestion_date",
+        "writer_id",
+        "bronze_batch_id",
+    ]
     malformed = df.where(F.col("source_offset") == "3").first()
     assert malformed.body == '{"event_id": "e4", "device_id": '
     assert malformed.source_type == "file"

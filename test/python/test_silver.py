@@ -8,7 +8,8 @@ import pytest
 from pyspark.sql import functions as F
 
 from helpers import ROOT, at, event, iso
-from medallion.silver import SilverWriter, validate_events
+from medallion.idempotent import BatchLog, CheckpointBehindTable
+from medallion.silver import SilverStage, validate_events
 from medallion.sources import CANONICAL_SCHEMA
 from medallion.spec import load_spec
 from medallion.tables import resolve_tables
@@ -108,16 +109,23 @@ def tables(iot_spec, tmp_path):
     return resolve_tables(iot_spec, None, str(tmp_path / "lake"))
 
 
+def stage(spark, spec, tables, writer="w1", log=None, **kwargs) -> SilverStage:
+    """A silver stage as a (re)started pipeline has it: a fresh batch log, so it reads the tables once."""
+    return SilverStage(spark, spec, tables, log or BatchLog(spark, writer), **kwargs)
+
+
 def counts(spark, tables):
     return tables.silver.read(spark).count(), tables.quarantine.read(spark).count()
 
 
 def test_replayed_batch_writes_nothing_twice(spark, iot_spec, tables):
-    writer = SilverWriter(spark, iot_spec, tables, "test-app")
+    writer = stage(spark, iot_spec, tables)
     batch0 = bronze_rows(spark, [event("a", "d1", at(0)), event("b", "d1", at(1)), "bad", event("a", "d1", at(0))])
     writer(batch0, 0)
     assert counts(spark, tables) == (2, 2)
     writer(batch0, 0)  # foreachBatch retried with the same id
+    assert counts(spark, tables) == (2, 2)
+    stage(spark, iot_spec, tables)(batch0, 0)  # a new writer (restart) re-runs the last batch
     assert counts(spark, tables) == (2, 2)
     batch1 = bronze_rows(spark, [event("b", "d1", at(1)), event("c", "d2", at(2))])
     writer(batch1, 1)
@@ -126,33 +134,56 @@ def test_replayed_batch_writes_nothing_twice(spark, iot_spec, tables):
     assert reasons == ["duplicate", "duplicate", "malformed_json"]
 
 
-def test_replay_after_a_partial_write_classifies_the_same(spark, iot_spec, tables):
-    """A crash after the silver append but before quarantine: the replay must not call its own rows duplicates."""
-    writer = SilverWriter(spark, iot_spec, tables, "test-app")
-    batch = bronze_rows(spark, [event("a", "d1", at(0)), "bad"])
-    from medallion import idempotent
+class CrashBefore(BatchLog):
+    """A batch log whose process dies just before appending to one table (once)."""
 
-    checked = validate_events(batch, iot_spec).where(F.col("reason").isNull())
-    silver_only = checked.select(
-        *iot_spec.field_names,
-        "source_type",
-        "source_partition",
-        "source_offset",
-        "source_sequence",
-        "enqueued_time",
-        "ingestion_time",
-        F.lit(0).cast("long").alias("silver_batch_id"),
-        F.current_timestamp().alias("processed_at"),
-    )
-    idempotent.append(silver_only, tables.silver, "test-app", 0)
-    writer(batch, 0)
-    assert counts(spark, tables) == (1, 1)
+    def __init__(self, spark, writer_id: str, table):
+        super().__init__(spark, writer_id)
+        self.table = table
+
+    def append(self, rows, df, table, batch_id):
+        if str(table) == str(self.table):
+            raise RuntimeError("crash")
+        return super().append(rows, df, table, batch_id)
+
+
+def test_crash_between_silver_and_quarantine_then_restart_classifies_the_same(spark, iot_spec, tables):
+    """The restarted writer must not call the batch's own silver rows duplicates, nor write them twice."""
+    batch = bronze_rows(spark, [event("a", "d1", at(0)), "bad", event("b", "d1", at(1))])
+    with pytest.raises(RuntimeError, match="crash"):
+        stage(spark, iot_spec, tables, log=CrashBefore(spark, "w1", tables.quarantine))(batch, 0)
+    assert tables.silver.read(spark).count() == 2
+    assert not tables.quarantine.exists(spark)
+    stage(spark, iot_spec, tables)(batch, 0)
+    assert counts(spark, tables) == (2, 1)
     assert tables.quarantine.read(spark).first().reason == "malformed_json"
+
+
+def test_a_new_checkpoint_is_a_new_writer(spark, iot_spec, tables):
+    """Batch ids restart at 0 with a new checkpoint: its batch 0 is new work, checked against silver's rows."""
+    stage(spark, iot_spec, tables, writer="w1")(bronze_rows(spark, [event("a", "d1", at(0))]), 0)
+    stage(spark, iot_spec, tables, writer="w2")(
+        bronze_rows(spark, [event("a", "d1", at(0)), event("b", "d1", at(1))]), 0
+    )
+    assert sorted(r.event_id for r in tables.silver.read(spark).collect()) == ["a", "b"]
+    assert [r.reason for r in tables.quarantine.read(spark).collect()] == ["duplicate"]
+
+
+def test_a_table_ahead_of_the_checkpoint_is_an_error(spark, iot_spec, tables):
+    writer = stage(spark, iot_spec, tables)
+    writer(bronze_rows(spark, [event("a", "d1", at(0))]), 0)
+    writer(bronze_rows(spark, [event("b", "d1", at(1))]), 1)
+    with pytest.raises(CheckpointBehindTable) as error:
+        stage(spark, iot_spec, tables)(bronze_rows(spark, [event("a", "d1", at(0))]), 0)
+    assert str(error.value) == (
+        f"{tables.silver} holds batch 1 of writer w1 but the checkpoint is running batch 0: the checkpoint was "
+        "restored from an older copy; start from a new checkpoint location"
+    )
 
 
 def test_reference_data_join(spark, iot_spec, tables):
     reference = spark.createDataFrame([("d1", "Plant A"), ("d2", "Plant B")], "device_id string, site string")
-    writer = SilverWriter(spark, iot_spec, tables, "test-app", reference=reference, reference_keys=["device_id"])
+    writer = stage(spark, iot_spec, tables, reference=reference, reference_keys=["device_id"])
     writer(bronze_rows(spark, [event("a", "d1", at(0)), event("b", "d3", at(0))]), 0)
     got = sorted((r.event_id, r.site) for r in tables.silver.read(spark).collect())
     assert got == [("a", "Plant A"), ("b", None)]  # a left join: unknown devices are kept
@@ -166,30 +197,42 @@ def commits(table) -> int:
 
 
 def test_first_batch_creates_every_table_and_later_empty_writes_are_skipped(spark, iot_spec, tables):
-    writer = SilverWriter(spark, iot_spec, tables, "test-app")
+    writer = stage(spark, iot_spec, tables)
     writer(bronze_rows(spark, [event("a", "d1", at(0))]), 0)
     # Nothing was quarantined, yet the table exists: readers and dashboards need it from the start.
+    # A table is created (one commit, with its layout) before its first append.
     assert counts(spark, tables) == (1, 0)
-    assert (commits(tables.silver), commits(tables.quarantine), commits(tables.silver_state)) == (1, 1, 1)
+    assert (commits(tables.silver), commits(tables.quarantine)) == (2, 1)
     writer(bronze_rows(spark, [event("b", "d1", at(1))]), 1)
-    assert (commits(tables.silver), commits(tables.quarantine), commits(tables.silver_state)) == (2, 1, 2)
-    # Only rejects: silver is not written, nor is the watermark state (no valid event time to record).
+    assert (commits(tables.silver), commits(tables.quarantine)) == (3, 1)
+    # Only rejects: silver is not written.
     writer(bronze_rows(spark, ["bad", event("b", "d1", at(1))]), 2)
-    assert (commits(tables.silver), commits(tables.quarantine), commits(tables.silver_state)) == (2, 2, 2)
+    assert (commits(tables.silver), commits(tables.quarantine)) == (3, 2)
     assert sorted(r.reason for r in tables.quarantine.read(spark).collect()) == ["duplicate", "malformed_json"]
 
 
+def test_tables_collect_statistics_only_on_the_columns_reads_skip_by(spark, iot_spec, tables):
+    stage(spark, iot_spec, tables)(bronze_rows(spark, [event("a", "d1", at(0)), "bad"]), 0)
+    properties = {
+        str(t): spark.sql(f"SHOW TBLPROPERTIES {t}").where("key = 'delta.dataSkippingStatsColumns'").first().value
+        for t in (tables.silver, tables.quarantine)
+    }
+    assert properties == {str(tables.silver): "timestamp,silver_batch_id", str(tables.quarantine): "batch_id,reason"}
+
+
 def test_horizon_is_the_same_after_a_restart_and_on_a_retry(spark, iot_spec, tables):
-    """The running maximum is kept in memory; a new writer (restart) reads it back from the state table."""
+    """The running maximum is kept in memory; a new writer (restart) derives it from silver's rows."""
     watermark = 10  # minutes, the iot spec's
-    writer = SilverWriter(spark, iot_spec, tables, "test-app")
+    writer = stage(spark, iot_spec, tables)
     writer(bronze_rows(spark, [event("a", "d1", at(30)), event("b", "d1", at(20))]), 0)
     writer(bronze_rows(spark, [event("c", "d1", at(25))]), 1)  # older than batch 0's max: the max stays
     writer(bronze_rows(spark, [event("d", "d1", at(45))]), 2)
     assert writer.horizon(2) == at(30 - watermark)  # a retry of batch 2 excludes batch 2 itself
     assert writer.horizon(3) == at(45 - watermark)
-    restarted = SilverWriter(spark, iot_spec, tables, "test-app")
+    restarted = stage(spark, iot_spec, tables)
     assert restarted.horizon(2) == at(30 - watermark)
     assert restarted.horizon(3) == at(45 - watermark)
-    assert SilverWriter(spark, iot_spec, tables, "test-app").horizon(1) == at(30 - watermark)
-    assert SilverWriter(spark, iot_spec, tables, "test-app").horizon(0) is None
+    assert stage(spark, iot_spec, tables).horizon(1) == at(30 - watermark)
+    assert stage(spark, iot_spec, tables).horizon(0) is None
+    # A new checkpoint (another writer) starts from everything silver holds.
+    assert stage(spark, iot_spec, tables, writer="w2").horizon(0) == at(45 - watermark)
