@@ -234,6 +234,10 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
             "anomaly_rule": ANOMALY_RULES[run.spec.name],
             "alerts_dispatched": len(run.sink.sent),
             "features": t.features.read(spark).count() if t.features.exists(spark) else 0,
+            # Each pipeline batch: its id, source rows, duration (ms) and start time.
+            "pipeline_batches": [
+                {"batch": b, **stats} for b, stats in sorted(run.stats[PIPELINE].batches.items()) if stats["rows"]
+            ],
             "latency_ms": {"silver": latency.percentiles(silver_lat), "gold": latency.percentiles(gold_lat)},
             "tables": {
                 "bronze": t.bronze.path,
