@@ -44,7 +44,12 @@ def _with_commit_ms(spark: SparkSession, table) -> DataFrame | None:
 
 
 def silver_latencies(spark: SparkSession, spec: StreamSpec, tables: Tables) -> list[float]:
-    rows = _with_commit_ms(spark, tables.silver)
+    return commit_latencies(spark, tables.silver)
+
+
+def commit_latencies(spark: SparkSession, table) -> list[float]:
+    """Produce -> readable of each row of a table that keeps the source's `enqueued_time` (bronze, silver)."""
+    rows = _with_commit_ms(spark, table)
     if rows is None:
         return []
     return [

@@ -31,8 +31,9 @@ from medallion import jobs  # noqa: E402
 from medallion.alerts import InMemorySink  # noqa: E402
 from medallion.spec import StreamSpec, load_spec  # noqa: E402
 from medallion.tables import Tables, resolve_tables  # noqa: E402
+from medallion.triggers import trigger_kwargs  # noqa: E402
 
-from . import latency  # noqa: E402
+from . import baselines, latency  # noqa: E402
 from .kafka import Broker  # noqa: E402
 from .producer import ANOMALY_RULES, Mix, Producer  # noqa: E402
 
@@ -86,6 +87,7 @@ class StreamRun:
     spec: StreamSpec
     spec_json: str
     tables: Tables
+    pipeline: str = "project"  # or a benchmark baseline (local/baselines.py)
     queries: dict[str, Any] = field(default_factory=dict)  # layer -> StreamingQuery
     stats: dict[str, QueryStats] = field(default_factory=dict)
     sink: InMemorySink = field(default_factory=InMemorySink)
@@ -103,13 +105,23 @@ class StreamRun:
     def last_ms(self, layer: str) -> int:
         return self.stats[layer].last_ms() if layer in self.stats else 0
 
-    def sessions(self) -> list[str]:
-        """The session-window queries (they read silver; everything else is the pipeline query)."""
-        return [name for name in self.queries if name != PIPELINE]
+    @property
+    def source(self) -> str:
+        """The query that reads Kafka."""
+        return PIPELINE if self.pipeline == "project" else "bronze"
+
+    def downstream(self) -> list[str]:
+        """The queries after the one reading Kafka (this project's: the session-window queries)."""
+        return [name for name in self.queries if name != self.source]
 
 
 def start_queries(spark, run: StreamRun, bootstrap: str, lake: Path, checkpoints: Path, trigger: str) -> None:
-    """The stream's pipeline query, and one query per session window."""
+    """The stream's pipeline query, and one query per session window (a baseline: its queries, each once the
+    table it reads exists)."""
+    if run.pipeline != "project":
+        kwargs = trigger_kwargs(run.spec, trigger)
+        baselines.start(spark, run.pipeline, run.spec, run.tables, bootstrap, str(checkpoints), kwargs, run.queries)
+        return
     common = {"spec": run.spec_json, "checkpoint_root": str(checkpoints), "lake_root": str(lake), "trigger": trigger}
     main, *sessions = jobs.run_pipeline(
         spark, kafka_bootstrap_servers=bootstrap, sink=run.sink, wait=False, **NO_SECRET, **common
@@ -121,8 +133,8 @@ def start_queries(spark, run: StreamRun, bootstrap: str, lake: Path, checkpoints
 
 
 def progress_line(elapsed: float, producer: Producer, runs: list[StreamRun]) -> str:
-    read = sum(r.rows(PIPELINE) for r in runs)
-    ms = " ".join(f"{r.spec.name}:{r.last_ms(PIPELINE)}" for r in runs)
+    read = sum(r.rows(r.source) for r in runs)
+    ms = " ".join(f"{r.spec.name}:{r.last_ms(r.source)}" for r in runs)
     return (
         f"[{elapsed:6.1f}s] produced {producer.sent:7d} | read by the pipeline {read:7d} | "
         f"lag {producer.sent - read:6d} | last batch ms {ms}"
@@ -158,9 +170,20 @@ def drained(run: StreamRun, sent: int, spark) -> bool:
 
     (Rows are counted in the tables: the pipeline's batch commits are what readers see.)
     """
-    if _kafka_end(run.queries[PIPELINE]) < sent:
+    if _kafka_end(run.queries[run.source]) < sent:
         return False
     t = run.tables
+    if run.pipeline != "project":
+        # A baseline drops events on purpose: it is drained once every query found nothing new after bronze.
+        if not baselines.complete(run.pipeline, run.spec, run.queries) or t.bronze.read(spark).count() < sent:
+            return False
+        if run.done_silver is None:
+            run.done_silver = _delta_last_commit(t.bronze.path)
+        if not all(_idle_since(run.queries[name], run.done_silver) for name in run.downstream()):
+            return False
+        if t.silver.exists(spark):
+            run.done_silver = max(run.done_silver, _delta_last_commit(t.silver.path))
+        return True
     if run.done_silver is None:
         if not t.quarantine.exists(spark):
             return False
@@ -169,7 +192,7 @@ def drained(run: StreamRun, sent: int, spark) -> bool:
         if t.bronze.read(spark).count() < sent:
             return False
         run.done_silver = _delta_last_commit(t.silver.path)
-    return all(_idle_since(run.queries[name], run.done_silver) for name in run.sessions())
+    return all(_idle_since(run.queries[name], run.done_silver) for name in run.downstream())
 
 
 def silver_lag(run: StreamRun, spark) -> int:
@@ -198,13 +221,14 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
     from pyspark.sql import functions as F
 
     summary: dict[str, Any] = {"streams": {}, "lake": str(out / "lake"), "timing": timing}
-    total_silver_lat, total_gold_lat = [], []
+    summary["pipeline"] = runs[0].pipeline
+    total_bronze_lat, total_silver_lat, total_gold_lat = [], [], []
     for run in runs:
         t = run.tables
-        quarantine = {
-            r["reason"]: r["n"]
-            for r in t.quarantine.read(spark).groupBy("reason").agg(F.count("*").alias("n")).collect()
-        }
+        quarantine = {}
+        if t.quarantine.exists(spark):
+            counts = t.quarantine.read(spark).groupBy("reason").agg(F.count("*").alias("n")).collect()
+            quarantine = {r["reason"]: r["n"] for r in counts}
         alerts = {}
         if t.alerts.exists(spark):
             alerts = {
@@ -212,18 +236,20 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
                 for r in t.alerts.read(spark).groupBy("rule_id").agg(F.count("*").alias("n")).collect()
             }
         led = producer.generators[run.spec.name].ledger
-        silver_ids = {
-            r[run.spec.event_id_field] for r in t.silver.read(spark).select(run.spec.event_id_field).collect()
-        }
+        silver_ids = set()
+        if t.silver.exists(spark):
+            silver_ids = {r[0] for r in t.silver.read(spark).select(run.spec.event_id_field).collect()}
         gold = {w.id: (t.gold(w.id).read(spark).count() if t.gold(w.id).exists(spark) else 0) for w in run.spec.windows}
-        silver_lat = latency.silver_latencies(spark, run.spec, t)
-        gold_lat = latency.gold_latencies(spark, run.spec, t)
+        bronze_lat = latency.commit_latencies(spark, t.bronze)
+        silver_lat = latency.silver_latencies(spark, run.spec, t) if t.silver.exists(spark) else []
+        gold_lat = latency.gold_latencies(spark, run.spec, t) if t.silver.exists(spark) else []
+        total_bronze_lat += bronze_lat
         total_silver_lat += silver_lat
         total_gold_lat += gold_lat
         summary["streams"][run.spec.name] = {
             "produced": producer.ledger()[run.spec.name],
             "bronze": t.bronze.read(spark).count(),
-            "silver": t.silver.read(spark).count(),
+            "silver": len(silver_ids) if run.pipeline == "limit" else t.silver.read(spark).count(),
             "quarantine": dict(sorted(quarantine.items())),
             "gold": gold,
             "alerts": dict(sorted(alerts.items())),
@@ -235,10 +261,14 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
             "alerts_dispatched": len(run.sink.sent),
             "features": t.features.read(spark).count() if t.features.exists(spark) else 0,
             # Each pipeline batch: its id, source rows, duration (ms) and start time.
-            "pipeline_batches": [
-                {"batch": b, **stats} for b, stats in sorted(run.stats[PIPELINE].batches.items()) if stats["rows"]
+            "source_batches": [
+                {"batch": b, **stats} for b, stats in sorted(run.stats[run.source].batches.items()) if stats["rows"]
             ],
-            "latency_ms": {"silver": latency.percentiles(silver_lat), "gold": latency.percentiles(gold_lat)},
+            "latency_ms": {
+                "bronze": latency.percentiles(bronze_lat),
+                "silver": latency.percentiles(silver_lat),
+                "gold": latency.percentiles(gold_lat),
+            },
             "tables": {
                 "bronze": t.bronze.path,
                 "silver": t.silver.path,
@@ -266,7 +296,13 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
         "lag_growth_events_per_s": timing["lag_growth"],
         "silver_lag_growth_events_per_s": timing["silver_lag_growth"],
         "drain_seconds": round(timing["drained_at"] - timing["last_send"], 2),
-        "latency_ms": {"silver": latency.percentiles(total_silver_lat), "gold": latency.percentiles(total_gold_lat)},
+        # Backlog runs: everything was produced before the queries started.
+        "backlog_events_per_s": round(sent / max(1e-9, timing["drained_at"] - timing["queries_started"]), 1),
+        "latency_ms": {
+            "bronze": latency.percentiles(total_bronze_lat),
+            "silver": latency.percentiles(total_silver_lat),
+            "gold": latency.percentiles(total_gold_lat),
+        },
     }
     return summary
 
@@ -305,7 +341,9 @@ def run(args: argparse.Namespace) -> dict:
     out.mkdir(parents=True)
     lake, checkpoints = out / "lake", out / "checkpoints"
     trigger = json.dumps({"type": "processingTime", "interval": args.trigger})
-    mix = Mix(args.anomaly, args.out_of_order, args.late, args.duplicate, args.malformed)
+    # A backlog is produced before any watermark exists, so it holds no late events.
+    late = 0.0 if args.backlog else args.late
+    mix = Mix(args.anomaly, args.out_of_order, late, args.duplicate, args.malformed)
     runs: list[StreamRun] = []
     broker = Broker(out / "kafka", handle_signals=False)
     producer: Producer | None = None
@@ -323,14 +361,18 @@ def run(args: argparse.Namespace) -> dict:
         spark.sparkContext.setLogLevel("ERROR")
         for spec_json in specs.values():
             spec = load_spec(spec_json)
-            r = StreamRun(spec, spec_json, resolve_tables(spec, None, str(lake)))
+            runs.append(StreamRun(spec, spec_json, resolve_tables(spec, None, str(lake)), args.pipeline))
+        producer = Producer(broker, [r.spec for r in runs], args.rate, args.duration, mix, seed=args.seed)
+        if args.backlog:
+            producer.gate.set()
+            producer.start().done.wait()
+            print(f"backlog of {producer.sent} events produced; starting the queries", flush=True)
+        timing["queries_started"] = time.time()
+        for r in runs:
             start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
-            runs.append(r)
-        producer = Producer(broker, [r.spec for r in runs], args.rate, args.duration, mix, seed=args.seed).start()
-        print(
-            f"pipelines running; producing {args.rate} events/s for {args.duration} s",
-            flush=True,
-        )
+        if not args.backlog:
+            producer.start()
+        print(f"{args.pipeline} running; producing {args.rate} events/s for {args.duration} s", flush=True)
         start = time.monotonic()
         next_print = start
         deadline = None
@@ -341,18 +383,20 @@ def run(args: argparse.Namespace) -> dict:
         silver_lag_samples: list[tuple[float, int]] = []
         while True:
             for r in runs:
+                if r.pipeline != "project" and not baselines.complete(r.pipeline, r.spec, r.queries):
+                    start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
                 r.poll()
             # Late events need a watermark to be late against: the pipeline has committed a batch with rows.
-            if not producer.gate.is_set() and all(r.rows(PIPELINE) > 0 for r in runs):
+            if not producer.gate.is_set() and all(r.rows(r.source) > 0 for r in runs):
                 producer.gate.set()
             if producer.error is not None:
                 raise RuntimeError(f"producer failed: {producer.error}")
             if time.monotonic() >= next_print:
                 print(progress_line(time.monotonic() - start, producer, runs), flush=True)
                 next_print += args.progress
-                if not producer.done.is_set():
+                if not producer.done.is_set() and args.pipeline == "project":
                     silver_lag_samples.append((time.monotonic() - start, sum(silver_lag(r, spark) for r in runs)))
-            lag = producer.sent - sum(_kafka_end(r.queries[PIPELINE]) for r in runs)
+            lag = producer.sent - sum(_kafka_end(r.queries[r.source]) for r in runs)
             max_lag = max(max_lag, lag)
             if not producer.done.is_set():
                 lag_samples.append((time.monotonic() - start, lag))
@@ -367,7 +411,7 @@ def run(args: argparse.Namespace) -> dict:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"queries did not drain within {args.drain_timeout} s")
             time.sleep(0.25)
-        timing = {
+        timing |= {
             "first_send": producer.first_send,
             "last_send": producer.last_send,
             "bronze_done": bronze_done or time.time(),
@@ -404,7 +448,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--rate", type=float, default=200, help="events/s in total over all streams (default 200)")
     p.add_argument("--streams", nargs="+", default=list(DEFAULT_STREAMS), choices=DEFAULT_STREAMS)
     p.add_argument("--windows", nargs="+", default=None, help="keep only these gold window ids (default: all)")
-    p.add_argument("--trigger", default="5 seconds", help="processingTime interval of every query")
+    p.add_argument("--trigger", default="1 second", help="processingTime interval of every query (default 1 second)")
+    p.add_argument("--pipeline", default="project", choices=baselines.PIPELINES, help="what runs (default project)")
+    p.add_argument("--backlog", action="store_true", help="produce everything first, then start the queries")
     p.add_argument("--max-per-trigger", type=int, default=None, help="override the specs' maxEventsPerTrigger")
     p.add_argument("--out", default=".local-run", help="lake, checkpoints, broker data, summary.json")
     p.add_argument("--progress", type=float, default=2.0, help="seconds between progress lines")

@@ -7,7 +7,7 @@ data can be queried next to gold.
 
 Idempotent and conflict-free: each row is a blind append with txnAppId = "progress:<run id>" and
 txnVersion = batch id, so a replayed event (or a backfill from `recentProgress`) is skipped by Delta, and
-the bronze/silver/gold jobs of a stream append to the same table concurrently without MERGE conflicts.
+the queries of a stream (the pipeline and its session windows) append to it concurrently without MERGE conflicts.
 Idle triggers (no batch ran; Spark reports them with the id of the *next* batch) are not recorded: their
 batch id would collide with the real batch that follows.
 Reporting never fails a pipeline: a failed write is logged and the query goes on.
