@@ -7,7 +7,7 @@ set -euo pipefail
 VERIFY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$VERIFY_DIR/.." && pwd)"
 
-# ---- version pins (must match package.json's prebuilt bindings, DESIGN.md decision 1) ----
+# ---- version pins (must match package.json's prebuilt bindings) ----
 AZURERM_VERSION="4.55.0"                                   # @cdktf/provider-azurerm 14.23.1
 AZURERM_MODULE="github.com/hashicorp/terraform-provider-azurerm"
 AZURERM_QUERY="37bf7f03b661b804a59fd62fd6f6e6b8ee4a69df"   # the v4.55.0 tag; no /v4 suffix so @v4.55.0 is refused

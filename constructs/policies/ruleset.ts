@@ -11,7 +11,7 @@ import { PublicNetworkAccessRule } from './rules/public-network-access';
 import { StorageHttpsOnlyRule } from './rules/storage-https-only';
 import { StorageNoPublicBlobRule } from './rules/storage-no-public-blob';
 
-/** The streaming platform's rules (DESIGN.md decision 7), the `PolicyAspect` default. */
+/** The streaming platform's rules, the `PolicyAspect` default. */
 export const PLATFORM_POLICY_RULES: readonly PolicyRule[] = [
   MinimumTlsRule,
   PublicNetworkAccessRule,

@@ -1,8 +1,11 @@
 """The pipeline of one stream: each micro-batch read from the source once, each table committed at most once.
 
-One foreachBatch per stream does, in order, on the same cached batch:
-  bronze append -> silver + quarantine (validate, late, dedup) -> the gold tumbling/sliding windows that this
-  batch's horizon closes -> the anomaly rules and alerts -> the features MERGE of the batch's devices.
+One foreachBatch per stream, on the same cached batch:
+  1. the bronze append, side by side with silver + quarantine (validate, late, dedup);
+  2. once silver is committed, side by side: the gold tumbling/sliding windows that this batch's horizon
+     closes, the anomaly rules and alerts, and the features MERGE of the batch's devices.
+Side by side because a small batch spends most of its time in per-job and per-commit overhead on the driver,
+which overlaps; the batch returns to Spark (which then commits it to the checkpoint) once all are done.
 Session windows are Spark's own streaming aggregation over silver (gold.py says why): `jobs.run_pipeline`
 starts them next to this query, on the same cluster.
 
@@ -53,7 +56,10 @@ class StreamPipeline:
     reference: DataFrame | None = None
     reference_keys: Sequence[str] = ()
     _bound: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
-    _stages: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    log: BatchLog = field(init=False, repr=False)
+    silver: SilverStage = field(init=False, repr=False)
+    anomalies: AnomalyDetector = field(init=False, repr=False)
+    features: FeatureWriter = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.writer_id:
@@ -61,22 +67,11 @@ class StreamPipeline:
 
     def bind(self, writer_id: str) -> None:
         self.writer_id = writer_id
-        log = BatchLog(self.spark, writer_id)
-        self._stages = {
-            "log": log,
-            "silver": SilverStage(self.spark, self.spec, self.tables, log, self.reference, self.reference_keys),
-            "anomalies": AnomalyDetector(self.spark, self.spec, self.tables, log, self.sink),
-            "features": FeatureWriter(self.spark, self.spec, self.tables),
-        }
+        self.log = BatchLog(self.spark, writer_id)
+        self.silver = SilverStage(self.spark, self.spec, self.tables, self.log, self.reference, self.reference_keys)
+        self.anomalies = AnomalyDetector(self.spark, self.spec, self.tables, self.log, self.sink)
+        self.features = FeatureWriter(self.spark, self.spec, self.tables)
         self._bound.set()
-
-    @property
-    def log(self) -> BatchLog:
-        return self._stages["log"]
-
-    @property
-    def silver(self) -> SilverStage:
-        return self._stages["silver"]
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
         if not self._bound.wait(BIND_TIMEOUT_SECONDS):
@@ -84,9 +79,7 @@ class StreamPipeline:
         # Cached: the source is read once, for bronze and for silver.
         bronze = with_ingestion_metadata(batch).persist()
         try:
-            # The tables are independent: their appends run side by side (small batches spend most of their
-            # time in per-job and per-commit overhead on the driver, which overlaps). Gold, anomalies and
-            # features read silver, so they start once silver has committed.
+            # Gold, anomalies and features read silver, so they start once silver has committed.
             with ThreadPoolExecutor(max_workers=3, thread_name_prefix=f"{self.spec.name}-batch") as pool:
                 wrote_bronze = pool.submit(self.log.append, None, lambda: bronze, self.tables.bronze, batch_id)
                 result = self.silver(bronze, batch_id, pool)
@@ -94,11 +87,9 @@ class StreamPipeline:
                     valid = result.valid
                     steps = [pool.submit(self._close_windows, batch_id)]
                     if self.spec.anomalies:
-                        steps.append(pool.submit(self._stages["anomalies"], valid, batch_id))
+                        steps.append(pool.submit(self.anomalies, valid, batch_id))
                     if self.spec.features is not None:
-                        steps.append(
-                            pool.submit(self._stages["features"], sorted(result.devices), result.min_event_time)
-                        )
+                        steps.append(pool.submit(self.features, sorted(result.devices), result.min_event_time))
                     for step in [wrote_bronze, *steps]:
                         step.result()
                 finally:
