@@ -33,7 +33,7 @@ WRITER_COLUMN = "writer_id"
 
 
 class CheckpointBehindTable(RuntimeError):
-    pass
+    """A table holds a later batch of this writer than the checkpoint is running."""
 
 
 @dataclass
