@@ -30,6 +30,27 @@ type Task = { task_key: string; library?: unknown[]; notebook_task: { base_param
 const JSONSCHEMA = { pypi: { package: 'jsonschema==4.23.0' } };
 const EVENTHUBS_SPARK = { maven: { coordinates: 'com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22' } };
 
+/** The default stream's pipeline task on the job cluster; `parameters` are added to its base parameters. */
+function pipelineTask(parameters: Record<string, string> = {}) {
+  return {
+    task_key: 'pipeline',
+    job_cluster_key: 'stream',
+    notebook_task: {
+      notebook_path: '/Shared/sp/dev/pipeline',
+      source: 'WORKSPACE',
+      base_parameters: {
+        spec: JSON.stringify(stream().spec),
+        lake_root: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/',
+        checkpoint_root: CHECKPOINTS,
+        secret_scope: 'stream-dev',
+        secret_key: 'orders-listen',
+        ...parameters,
+      },
+    },
+    library: [JSONSCHEMA, EVENTHUBS_SPARK],
+  };
+}
+
 describe('StreamJobs, availableNow', () => {
   test('one job per stream: scheduled, one run at a time, failure and duration notifications, a run duration health rule', () => {
     // GIVEN / WHEN
@@ -61,21 +82,7 @@ describe('StreamJobs, availableNow', () => {
     // THEN
     expect(job.task).toEqual([
       {
-        task_key: 'pipeline',
-        job_cluster_key: 'stream',
-        notebook_task: {
-          notebook_path: '/Shared/sp/dev/pipeline',
-          source: 'WORKSPACE',
-          base_parameters: {
-            spec: JSON.stringify(stream().spec),
-            lake_root: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/',
-            checkpoint_root: CHECKPOINTS,
-            secret_scope: 'stream-dev',
-            secret_key: 'orders-listen',
-            trigger: '{"type":"availableNow"}',
-          },
-        },
-        library: [JSONSCHEMA, EVENTHUBS_SPARK],
+        ...pipelineTask({ trigger: '{"type":"availableNow"}' }),
         max_retries: 2,
         min_retry_interval_millis: 60000,
         retry_on_timeout: true,
@@ -186,24 +193,7 @@ describe('StreamJobs, continuous', () => {
     // GIVEN / WHEN
     const [job] = jobs({ partitions: 8 }, { mode: 'continuous' }).bodies();
     // THEN
-    expect(job.task).toEqual([
-      {
-        task_key: 'pipeline',
-        job_cluster_key: 'stream',
-        notebook_task: {
-          notebook_path: '/Shared/sp/dev/pipeline',
-          source: 'WORKSPACE',
-          base_parameters: {
-            spec: JSON.stringify(stream().spec),
-            lake_root: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/',
-            checkpoint_root: CHECKPOINTS,
-            secret_scope: 'stream-dev',
-            secret_key: 'orders-listen',
-          },
-        },
-        library: [JSONSCHEMA, EVENTHUBS_SPARK],
-      },
-    ]);
+    expect(job.task).toEqual([pipelineTask()]);
     const clusters = job.job_cluster as { job_cluster_key: string; new_cluster: { spark_conf: Record<string, string> } }[];
     expect(clusters.map((c) => [c.job_cluster_key, c.new_cluster.spark_conf['spark.sql.shuffle.partitions']])).toEqual([['stream', '8']]);
   });

@@ -1,4 +1,4 @@
-# Mock-provider plan of cdktf.out/stacks/dev-platform: DESIGN.md decision 7 (secure by default) as
+# Mock-provider plan of cdktf.out/stacks/dev-platform: the secure defaults as
 # planned by the real azurerm schema. Addresses are cdktf logical ids (construct path + hash): if a
 # construct is renamed, update them here. The smoke test (generated) still plans the whole stack.
 
