@@ -124,9 +124,10 @@ class AnomalyDetector:
         silver, spec = self.tables.silver, self.spec
         if not self.log.exists(silver):
             return {}
-        later = (F.col(WRITER_COLUMN) == F.lit(self.log.writer_id)) & (F.col("silver_batch_id") >= batch_id)
+        batch = silver.layout.batch_column
+        later = (F.col(WRITER_COLUMN) == F.lit(self.log.writer_id)) & (F.col(batch) >= batch_id)
         newest = Window.partitionBy("device").orderBy(
-            F.col("last_event_time").desc(), F.col("silver_batch_id").desc(), F.col(spec.event_id_field).desc()
+            F.col("last_event_time").desc(), F.col(batch).desc(), F.col(spec.event_id_field).desc()
         )
         rows = (
             silver.read(self.spark)
@@ -135,7 +136,7 @@ class AnomalyDetector:
                 F.col(spec.device_field).cast("string").alias("device"),
                 F.col(spec.event_time_field).alias("last_event_time"),
                 self._values().alias("last_values"),
-                "silver_batch_id",
+                batch,
                 spec.event_id_field,
             )
             .withColumn("_rn", F.row_number().over(newest))

@@ -11,9 +11,10 @@ null id. Here the watermark and the dedup are explicit and each rejected row is 
   close on the same horizon, so no window ever misses a row that silver accepted);
 - dedup: by the event id, first within the batch (ordered by source position), then against silver rows
   of other batches whose event time is after the horizon (the "within the watermark" scope).
-Writes: silver, then quarantine, each at most once per batch (idempotent.BatchLog); once a table exists, a
-write with no rows is skipped. One aggregation over the checked batch gives both counts and the max event
-time: per-batch Spark jobs and Delta commits, not rows, are what a micro-batch costs at these sizes.
+Writes: silver and quarantine (side by side when the caller lends a thread pool), each at most once per batch
+(idempotent.BatchLog); once a table exists, a write with no rows is skipped. One aggregation over the checked
+batch gives the counts, the event-time range and the devices: per-batch Spark jobs and Delta commits, not
+rows, are what a micro-batch costs at these sizes.
 """
 
 from __future__ import annotations
@@ -140,9 +141,6 @@ def validate_events(bronze: DataFrame, spec: StreamSpec) -> DataFrame:
     )
 
 
-BATCH_COLUMN = "silver_batch_id"
-
-
 @dataclass
 class _RunningMax:
     """Max event time of silver's batches: `before` covers ids < `through`, `latest` is batch `through`'s own.
@@ -199,7 +197,7 @@ class SilverStage:
 
     def _others(self, batch_id: int, exclude_later: bool) -> Column:
         """Silver rows not written by this writer's batch `batch_id` (or any later one)."""
-        batch = F.col(BATCH_COLUMN)
+        batch = F.col(self.tables.silver.layout.batch_column)
         mine = F.col(WRITER_COLUMN) == F.lit(self.log.writer_id)
         return ~(mine & ((batch >= batch_id) if exclude_later else (batch == batch_id)))
 
