@@ -43,21 +43,23 @@ def _with_commit_ms(spark: SparkSession, table) -> DataFrame | None:
     return table.read(spark).withColumn("file", F.element_at(F.split(F.input_file_name(), "/"), -1)).join(files, "file")
 
 
-def silver_latencies(spark: SparkSession, spec: StreamSpec, tables: Tables) -> list[float]:
-    return commit_latencies(spark, tables.silver)
+def silver_latencies(spark: SparkSession, spec: StreamSpec, tables: Tables, since_ms: int = 0) -> list[float]:
+    return commit_latencies(spark, tables.silver, since_ms)
 
 
-def commit_latencies(spark: SparkSession, table) -> list[float]:
-    """Produce -> readable of each row of a table that keeps the source's `enqueued_time` (bronze, silver)."""
+def commit_latencies(spark: SparkSession, table, since_ms: int = 0) -> list[float]:
+    """Produce -> readable of each row of a table that keeps the source's `enqueued_time` (bronze, silver),
+    for the rows produced at or after `since_ms` (epoch ms)."""
     rows = _with_commit_ms(spark, table)
     if rows is None:
         return []
+    rows = rows.where(F.unix_millis("enqueued_time") >= since_ms)
     return [
         float(r["ms"]) for r in rows.select((F.col("commit_ms") - F.unix_millis("enqueued_time")).alias("ms")).collect()
     ]
 
 
-def gold_latencies(spark: SparkSession, spec: StreamSpec, tables: Tables) -> list[float]:
+def gold_latencies(spark: SparkSession, spec: StreamSpec, tables: Tables, since_ms: int = 0) -> list[float]:
     window = next((w for w in spec.windows if w.type == "tumbling"), None)
     if window is None or not tables.gold(window.id).exists(spark):
         return []
@@ -69,8 +71,10 @@ def gold_latencies(spark: SparkSession, spec: StreamSpec, tables: Tables) -> lis
         "window_start", "window_end", "dimension_value", "commit_ms"
     )
     evt = spec.event_time_field
-    silver = tables.silver.read(spark).select(
-        F.col(dimension).cast("string").alias("dimension_value"), F.col(evt).alias("evt"), "enqueued_time"
+    silver = (
+        tables.silver.read(spark)
+        .where(F.unix_millis("enqueued_time") >= since_ms)
+        .select(F.col(dimension).cast("string").alias("dimension_value"), F.col(evt).alias("evt"), "enqueued_time")
     )
     joined = silver.join(gold, "dimension_value").where(
         (F.col("evt") >= F.col("window_start")) & (F.col("evt") < F.col("window_end"))

@@ -204,11 +204,12 @@ def silver_lag(run: StreamRun, spark) -> int:
     return t.bronze.read(spark).count() - done
 
 
-def lag_growth(samples: list[tuple[float, int]], duration: float) -> float | None:
-    """Slope (events/s) of a lag over the second half of producing: about 0 while the layer keeps up.
+def lag_growth(samples: list[tuple[float, int]], duration: float, warmup: float = 0.0) -> float | None:
+    """Slope (events/s) of a lag over the second half of the measured producing (after the warm-up): about 0
+    while the layer keeps up.
 
-    The first half holds the cold start of every query, which lags at any rate."""
-    late = [(t, lag) for t, lag in samples if t >= duration / 2]
+    The first half holds the catch-up after every query's cold start, which lags at any rate."""
+    late = [(t, lag) for t, lag in samples if t >= warmup + duration / 2]
     if len(late) < 3:
         return None
     mean_t = sum(t for t, _ in late) / len(late)
@@ -240,9 +241,11 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
         if t.silver.exists(spark):
             silver_ids = {r[0] for r in t.silver.read(spark).select(run.spec.event_id_field).collect()}
         gold = {w.id: (t.gold(w.id).read(spark).count() if t.gold(w.id).exists(spark) else 0) for w in run.spec.windows}
-        bronze_lat = latency.commit_latencies(spark, t.bronze)
-        silver_lat = latency.silver_latencies(spark, run.spec, t) if t.silver.exists(spark) else []
-        gold_lat = latency.gold_latencies(spark, run.spec, t) if t.silver.exists(spark) else []
+        # Latency of the measured events only: those produced after the warm-up.
+        since = int(timing["measured_from"] * 1000)
+        bronze_lat = latency.commit_latencies(spark, t.bronze, since)
+        silver_lat = latency.silver_latencies(spark, run.spec, t, since) if t.silver.exists(spark) else []
+        gold_lat = latency.gold_latencies(spark, run.spec, t, since) if t.silver.exists(spark) else []
         total_bronze_lat += bronze_lat
         total_silver_lat += silver_lat
         total_gold_lat += gold_lat
@@ -362,7 +365,8 @@ def run(args: argparse.Namespace) -> dict:
         for spec_json in specs.values():
             spec = load_spec(spec_json)
             runs.append(StreamRun(spec, spec_json, resolve_tables(spec, None, str(lake)), args.pipeline))
-        producer = Producer(broker, [r.spec for r in runs], args.rate, args.duration, mix, seed=args.seed)
+        producing = args.warmup + args.duration
+        producer = Producer(broker, [r.spec for r in runs], args.rate, producing, mix, seed=args.seed)
         if args.backlog:
             producer.gate.set()
             producer.start().done.wait()
@@ -372,7 +376,7 @@ def run(args: argparse.Namespace) -> dict:
             start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
         if not args.backlog:
             producer.start()
-        print(f"{args.pipeline} running; producing {args.rate} events/s for {args.duration} s", flush=True)
+        print(f"{args.pipeline} running; producing {args.rate} events/s for {producing} s", flush=True)
         start = time.monotonic()
         next_print = start
         deadline = None
@@ -413,13 +417,14 @@ def run(args: argparse.Namespace) -> dict:
             time.sleep(0.25)
         timing |= {
             "first_send": producer.first_send,
+            "measured_from": (producer.first_send or 0.0) + (0.0 if args.backlog else args.warmup),
             "last_send": producer.last_send,
             "bronze_done": bronze_done or time.time(),
             "silver_done": max(r.done_silver or 0 for r in runs),
             "drained_at": time.time(),
             "max_lag": max_lag,
-            "lag_growth": lag_growth(lag_samples, args.duration),
-            "silver_lag_growth": lag_growth(silver_lag_samples, args.duration),
+            "lag_growth": lag_growth(lag_samples, args.duration, args.warmup),
+            "silver_lag_growth": lag_growth(silver_lag_samples, args.duration, args.warmup),
         }
         print(progress_line(time.monotonic() - start, producer, runs), flush=True)
         for r in runs:
@@ -444,7 +449,13 @@ def run(args: argparse.Namespace) -> dict:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m local.run", description=__doc__.split("\n\n")[0])
-    p.add_argument("--duration", type=float, default=60, help="seconds of producing (default 60)")
+    p.add_argument("--duration", type=float, default=60, help="seconds of producing that are measured (default 60)")
+    p.add_argument(
+        "--warmup",
+        type=float,
+        default=0.0,
+        help="seconds of producing before the measured part: lag growth and latencies leave them out (default 0)",
+    )
     p.add_argument("--rate", type=float, default=200, help="events/s in total over all streams (default 200)")
     p.add_argument("--streams", nargs="+", default=list(DEFAULT_STREAMS), choices=DEFAULT_STREAMS)
     p.add_argument("--windows", nargs="+", default=None, help="keep only these gold window ids (default: all)")

@@ -1,20 +1,22 @@
 """Streaming benchmark: this project's pipeline beside the machine's limit and a plain multi-hop peer.
 
-    .venv/bin/python bench/streaming/run.py --rates 1000 3000 10000 --backlog 100000 --runs 3 --duration 30
+    .venv/bin/python bench/streaming/run.py --rates 1000 3000 10000 --backlog 100000 --runs 3 --duration 30 --warmup 15
     .venv/bin/python bench/streaming/run.py --default-run --runs 3
 
-Each case is a rate offered for --duration seconds, or a backlog produced before the queries start. In every
+Each case is a rate offered for --warmup then --duration seconds (lag growth and latencies are over the
+--duration part: a steady state, not the cold start), or a backlog produced before the queries start. In every
 run of a case the three pipelines of local/baselines.py (limit, peer, project) run one after the other, in
 an order that rotates from run to run, each as `python -m local.run --pipeline <name>` with its own broker
 and lake and the same seed, so the same events. One stream (iot-telemetry, one tumbling window), 1-second
 triggers. Reported per case and pipeline, as medians over the runs:
   - events/s end to end (events produced / first event produced -> every query drained; a backlog: from the
     queries' start), and into bronze and silver;
-  - lag growth: slope of the events produced but not yet read, over the second half of producing (about 0
-    while the pipeline keeps up), and the same for bronze rows not yet in silver or quarantine (project);
+  - lag growth: slope of the events produced but not yet read, over the second half of the measured part
+    (about 0 while the pipeline keeps up), and the same for bronze rows not yet in silver or quarantine (project);
   - drain: last event produced -> every query drained;
-  - produce -> readable latency p50/p95/p99 in bronze, silver and gold; gold also minus its floor, the
-    window plus the watermark in wall time (the producer runs the event clock faster than the wall clock).
+  - produce -> readable latency p50/p95/p99 in bronze, silver and gold, of the measured events; gold also
+    minus its floor, the window plus the watermark in wall time (the producer runs the event clock faster
+    than the wall clock).
 The 1-minute load average before each run is recorded beside it. --default-run instead runs the default
 three-stream local run (`python -m local.run`, all defaults) and reports whether it keeps up and its drain.
 Writes a JSON file and prints Markdown tables for bench/streaming/RESULTS.md.
@@ -107,7 +109,7 @@ def compare(args: argparse.Namespace) -> list[dict]:
         for kind, value in cases:
             common = ["--streams", STREAM, "--windows", WINDOW, "--max-per-trigger", str(args.max_per_trigger)]
             if kind == "rate":
-                common += ["--rate", str(value), "--duration", str(args.duration)]
+                common += ["--rate", str(value), "--duration", str(args.duration), "--warmup", str(args.warmup)]
             else:  # the backlog's events, produced as fast as the producer goes
                 rate = args.backlog_rate
                 common += ["--backlog", "--rate", str(rate), "--duration", str(round(value / rate, 1))]
@@ -169,7 +171,8 @@ def main() -> int:
     p.add_argument("--backlog", nargs="*", type=int, default=[100000], help="backlog sizes (events)")
     p.add_argument("--backlog-rate", type=float, default=8000, help="events/s while producing a backlog")
     p.add_argument("--runs", type=int, default=3)
-    p.add_argument("--duration", type=float, default=30)
+    p.add_argument("--duration", type=float, default=30, help="measured seconds of producing per rate run")
+    p.add_argument("--warmup", type=float, default=15, help="seconds produced before the measured part")
     p.add_argument("--max-per-trigger", type=int, default=200000)
     p.add_argument("--default-run", action="store_true", help="the default three-stream local run instead")
     p.add_argument("--json", default=None, help="results file (default bench/streaming/results-<kind>.json)")

@@ -10,9 +10,10 @@
 Spike and missing need each device's last event before the batch. That is silver's newest row per device of
 the earlier batches: a writer reads it from silver when it starts, then keeps it in memory (one small row per
 device on the driver), so a replayed batch sees the same state and no state table is written per batch.
-Alert ids are a hash of (rule, device, event time). A batch's new alerts (those not in the table yet) are
-collected, sent through the sink, and appended once with their `dispatched` flag: a send that fails stays
-in the outbox (flag false) and is retried with the next batches (see alerts.py).
+Alert ids are a hash of (rule, device, event time). A batch's new alerts (those not stored yet, which
+known_alerts.py answers mostly from memory) are collected, sent through the sink, and appended once with
+their `dispatched` flag: a send that fails stays in the outbox (flag false) and is retried with the next
+batches (see alerts.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pyspark.sql.types import DoubleType, MapType, StringType, StructField, Stru
 from . import durations
 from .alerts import Alert, AlertSink
 from .idempotent import WRITER_COLUMN, BatchLog
+from .known_alerts import KnownAlerts
 from .spec import AnomalyRule, StreamSpec
 from .tables import Tables
 
@@ -104,7 +106,15 @@ class AnomalyDetector:
     log: BatchLog
     sink: AlertSink
     _state: _DeviceState | None = field(default=None, init=False, repr=False)
+    _known: KnownAlerts = field(init=False, repr=False)
     _pending: bool = field(default=True, init=False, repr=False)  # the outbox may hold unsent alerts
+
+    def __post_init__(self) -> None:
+        alerts = self.tables.alerts
+        self._known = KnownAlerts(
+            read=lambda: alerts.read(self.spark) if self.log.exists(alerts) else None,
+            missing_rules=frozenset(r.id for r in self.spec.anomalies if r.type == "missing"),
+        )
 
     @property
     def spike_fields(self) -> list[str]:
@@ -155,7 +165,8 @@ class AnomalyDetector:
             self._state = _DeviceState(batch_id, state)
         return self.spark.createDataFrame(list(state.values()), STATE_SCHEMA)
 
-    def __call__(self, batch: DataFrame, batch_id: int) -> None:
+    def __call__(self, batch: DataFrame, batch_id: int, horizon: datetime | None = None) -> None:
+        """`horizon`: silver's watermark before the batch (None: none yet), the oldest event time it can hold."""
         if self.log.holds(self.tables.alerts, batch_id):
             return  # this batch's alerts were stored (and sent) before a restart
         spec = self.spec
@@ -179,7 +190,7 @@ class AnomalyDetector:
                 candidates += self._silent(self._state.after)
         finally:
             events.unpersist()
-        self._store_and_send(self._unknown(candidates), batch_id)
+        self._store_and_send(self._known.unknown(candidates, horizon), batch_id)
 
     @staticmethod
     def _collect(parts: list[DataFrame]) -> list[Row]:
@@ -219,27 +230,6 @@ class AnomalyDetector:
                     )
         return out
 
-    def _unknown(self, candidates: list[Row]) -> list[Row]:
-        """The alerts not in the table yet (a silent device re-raises the same alert id), in event-time order.
-
-        Deduplicated on the driver; the table is asked only for these ids, in their event-time range (Delta
-        skips the other files by their stats)."""
-        unique: dict[str, Row] = {}
-        for row in candidates:
-            unique.setdefault(row["alert_id"], row)
-        if unique and self.log.exists(self.tables.alerts):
-            times = [r["event_time"] for r in unique.values()]
-            known = (
-                self.tables.alerts.read(self.spark)
-                .where(F.col("event_time").between(min(times), max(times)))
-                .where(F.col("alert_id").isin(list(unique)))
-                .select("alert_id")
-                .collect()
-            )
-            for row in known:
-                unique.pop(row["alert_id"], None)
-        return sorted(unique.values(), key=lambda r: (r["event_time"], r["alert_id"]))
-
     def _store_and_send(self, new_alerts: list[Row], batch_id: int) -> None:
         """Send first, then store each alert once with whether it went out: one commit per batch with alerts.
         A crash between the two re-sends on replay, with the same idempotency key (the alert id)."""
@@ -263,6 +253,7 @@ class AnomalyDetector:
             )
 
         self.log.append(len(new_alerts), rows, self.tables.alerts, batch_id)
+        self._known.remember(new_alerts)
 
     def _send(self, row: Row) -> str | None:
         alert = Alert(**{c: row[c] for c in ALERT_COLUMNS})

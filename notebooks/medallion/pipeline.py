@@ -87,7 +87,7 @@ class StreamPipeline:
                     valid = result.valid
                     steps = [pool.submit(self._close_windows, batch_id)]
                     if self.spec.anomalies:
-                        steps.append(pool.submit(self.anomalies, valid, batch_id))
+                        steps.append(pool.submit(self.anomalies, valid, batch_id, self.silver.horizon(batch_id)))
                     if self.spec.features is not None:
                         steps.append(pool.submit(self.features, sorted(result.devices), result.min_event_time))
                     for step in [wrote_bronze, *steps]:
