@@ -1,16 +1,9 @@
 import { Job, type JobTask } from '@cdktf/provider-databricks/lib/job';
 import { Construct } from 'constructs';
-import { NAME_RULES } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
-import {
-  notebookLibraries,
-  STREAM_SOURCES,
-  type StreamingCompute,
-  sourceCompatibilityProblems,
-  sourceLibraries,
-} from '../constructs/databricks/streaming-compute';
-import { EVENT_HUBS_TIERS, TIER_LIMITS } from '../constructs/eventhubs/tier-limits';
+import { notebookLibraries, type StreamingCompute, sourceCompatibilityProblems, sourceLibraries } from '../constructs/databricks/streaming-compute';
 import { JOB_MODES, type JobMode, PIPELINE_TASK, type TableLocation, taskParameters } from './job-definitions';
+import { longestScheduleGapSeconds } from './schedule-gap';
 import type { StreamJobInput } from './stream-job-input';
 
 export const STREAM_NAME = { pattern: /^[a-z][a-z0-9-]{0,49}$/, rule: '1–50 lowercase letters, digits and hyphens, starting with a letter' } as const;
@@ -112,10 +105,8 @@ export class StreamJobs extends Construct {
       library: libraries.length > 0 ? libraries : undefined,
       ...(props.mode === 'availableNow'
         ? {
-            maxRetries: props.maxRetries ?? 2,
-            minRetryIntervalMillis: props.minRetryIntervalMillis ?? 60000,
+            ...retriesOf(props),
             retryOnTimeout: true,
-            timeoutSeconds: props.taskTimeoutSeconds ?? 3600,
           }
         : {}),
     };
@@ -141,7 +132,7 @@ export class StreamJobs extends Construct {
       return;
     }
 
-    const schedule = props.schedule ?? { quartzCronExpression: '0 0 * * * ?', timezoneId: 'UTC' };
+    const schedule = scheduleOf(props);
     this.job = new Job(this, 'Job', {
       ...common,
       description: `Scheduled availableNow run of stream ${input.name}: bronze, silver, quarantine, gold, alerts and features`,
@@ -151,20 +142,15 @@ export class StreamJobs extends Construct {
     });
   }
 
+  /**
+   * What only the jobs know: the mode, the schedule, the runtime against the source. The stream's own fields
+   * (name, partitions, consumer group, secret) are reported by the constructs that own them, the spec
+   * validation and the event hub, key vault and namespace, so that each mistake is reported once.
+   */
   private validate(problems: Problems, props: StreamJobsProps): void {
     const input = props.input;
     const at = `streams.${input.name}`;
-    problems.matches(`${at}.name`, input.name, STREAM_NAME.pattern, STREAM_NAME.rule);
     problems.oneOf('mode', props.mode, JOB_MODES);
-    problems.oneOf(`${at}.source`, input.source, STREAM_SOURCES);
-    problems.oneOf(`${at}.eventHubNamespaceTier`, input.eventHubNamespaceTier, EVENT_HUBS_TIERS);
-    const limits = TIER_LIMITS[input.eventHubNamespaceTier];
-    problems.integerInRange(`${at}.partitions`, input.partitions, 1, limits?.maxPartitions ?? 1024, limits ? ` for tier ${input.eventHubNamespaceTier}` : '');
-    problems.matches(`${at}.secretName`, input.secretName, NAME_RULES.keyVaultSecret.pattern, NAME_RULES.keyVaultSecret.rule);
-    problems.matches(`${at}.consumerGroup`, input.consumerGroup, NAME_RULES.consumerGroup.pattern, NAME_RULES.consumerGroup.rule);
-    if (input.eventHubNamespaceTier === 'Basic' && input.consumerGroup !== '$Default') {
-      problems.add(`${at}.consumerGroup`, input.consumerGroup, "'$Default' for tier Basic (one consumer group per event hub)");
-    }
     const spec = input.spec as unknown as Record<string, unknown> | null | undefined;
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
       problems.add(`${at}.spec`, spec, 'a stream spec object');
@@ -179,6 +165,7 @@ export class StreamJobs extends Construct {
     })) {
       problems.add(problem.field, problem.value, problem.allowed);
     }
+    if (props.mode === 'availableNow') retentionProblems(problems, props);
     if (props.mode === 'availableNow' && props.schedule) {
       problems.matches(
         'schedule.quartzCronExpression',
@@ -196,4 +183,43 @@ export class StreamJobs extends Construct {
     problems.integerInRange('taskTimeoutSeconds', props.taskTimeoutSeconds, 60, 172800);
     problems.integerInRange('warningThresholdSeconds', props.warningThresholdSeconds, 60, 172800);
   }
+}
+
+const DEFAULT_SCHEDULE = { quartzCronExpression: '0 0 * * * ?', timezoneId: 'UTC' };
+
+function scheduleOf(props: StreamJobsProps): { quartzCronExpression: string; timezoneId: string } {
+  return props.schedule ?? DEFAULT_SCHEDULE;
+}
+
+/** A scheduled run's retries and timeout, defaults applied. */
+function retriesOf(props: StreamJobsProps): { maxRetries: number; minRetryIntervalMillis: number; timeoutSeconds: number } {
+  return { maxRetries: props.maxRetries ?? 2, minRetryIntervalMillis: props.minRetryIntervalMillis ?? 60000, timeoutSeconds: props.taskTimeoutSeconds ?? 3600 };
+}
+
+/**
+ * A scheduled (availableNow) stream reads what arrived since its last run: an event must still be in the
+ * event hub when the next run that succeeds reads it, which is at most the schedule's longest gap plus every
+ * retry's timeout and backoff later. Past the retention it is gone without a trace.
+ */
+function retentionProblems(problems: Problems, props: StreamJobsProps): void {
+  const schedule = scheduleOf(props);
+  const gap = longestScheduleGapSeconds(schedule.quartzCronExpression);
+  // A spec that is not an object is reported by validate(); it has no retention to compare.
+  const source = (props.input.spec as Partial<StreamJobInput['spec']> | undefined)?.source;
+  if (gap === undefined || !source || !Number.isInteger(source.retentionDays)) return;
+  const { maxRetries, minRetryIntervalMillis, timeoutSeconds } = retriesOf(props);
+  const retries = maxRetries * (timeoutSeconds + minRetryIntervalMillis / 1000);
+  const retention = source.retentionDays * 86400;
+  if (gap + retries <= retention) return;
+  problems.add(
+    'schedule.quartzCronExpression',
+    schedule.quartzCronExpression,
+    `a schedule whose longest gap (${hours(gap)}) plus ${maxRetries} retries of up to ${hours(timeoutSeconds + minRetryIntervalMillis / 1000)} each ` +
+      `(${hours(gap + retries)} in all) fits in the retention of event hub '${source.eventHubName}' (${source.retentionDays} day(s) = ${hours(retention)}); ` +
+      'otherwise events expire before a run reads them: run more often, retry less, or raise the retention',
+  );
+}
+
+function hours(seconds: number): string {
+  return `${Number((seconds / 3600).toFixed(2))} h`;
 }

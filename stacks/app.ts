@@ -1,10 +1,12 @@
 import { App, Aspects, type IAspect, TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { Problems } from '../constructs/core/problems';
 import { MedallionPipeline } from '../constructs/patterns/medallion-pipeline';
 import { PolicyAspect } from '../constructs/policies/policy-aspect';
 import { PreventDestroyRule } from '../constructs/policies/rules/prevent-destroy';
 import { suppressPolicy } from '../constructs/policies/suppressions';
 import type { StreamDefinition } from '../constructs/streams/stream-definition';
+import { type SourceDefaults, toStreamSpec } from '../constructs/streams/stream-spec';
 import type { EnvironmentConfig } from './config/environment';
 import { PlatformStack } from './platform-stack';
 import { EXAMPLE_STREAMS } from './streams';
@@ -60,8 +62,13 @@ class PreventDestroyAspect implements IAspect {
 /**
  * Adds one stream to an environment: its event hub, listen rule and secret in the platform stack, its
  * pipeline job in the workspace stack, capture as the environment configures it.
+ *
+ * A stream whose name or event hub another stream of the environment already has is reported as one
+ * problem naming both, and not added (the earlier stream is returned).
  */
 export function addStream(stacks: EnvironmentStacks, definition: StreamDefinition): MedallionPipeline {
+  const clash = clashingStream(stacks, definition);
+  if (clash) return clash;
   const { platform, workspace } = stacks;
   const capture = platform.config.eventHubs.capture;
   const pipeline = new MedallionPipeline(platform, `Stream-${definition.name}`, {
@@ -72,9 +79,38 @@ export function addStream(stacks: EnvironmentStacks, definition: StreamDefinitio
     capture: capture.enabled ? { intervalSeconds: capture.intervalSeconds, sizeLimitBytes: capture.sizeLimitBytes } : false,
     jobs: workspace,
     alerts: { target: platform.alerts, lagFactor: platform.config.monitoring.lagFactor },
+    sourceDefaults: sourceDefaultsOf(platform.config),
   });
   stacks.pipelines.push(pipeline);
   return pipeline;
+}
+
+/** The sizing a stream of this environment gets when its definition sets none. */
+function sourceDefaultsOf(config: EnvironmentConfig): SourceDefaults {
+  return { partitions: config.eventHubs.defaultPartitions, retentionDays: config.eventHubs.defaultRetentionDays };
+}
+
+/** The environment's stream that `definition` would collide with (name or event hub), reported as a problem. */
+function clashingStream(stacks: EnvironmentStacks, definition: StreamDefinition): MedallionPipeline | undefined {
+  const eventHub = toStreamSpec(definition).source.eventHubName;
+  const environment = stacks.platform.config.name;
+  const position = stacks.pipelines.length + 1;
+  for (const [index, pipeline] of stacks.pipelines.entries()) {
+    const other = `stream #${index + 1} '${pipeline.spec.name}'`;
+    if (pipeline.spec.name === definition.name) {
+      Problems.of(stacks.platform).addConflict(
+        `streams: ${other} and stream #${position} '${definition.name}' have the same name; each stream of environment ${environment} needs its own name`,
+      );
+      return pipeline;
+    }
+    if (pipeline.spec.source.eventHubName === eventHub) {
+      Problems.of(stacks.platform).addConflict(
+        `streams: ${other} and stream #${position} '${definition.name}' both read event hub '${eventHub}'; each stream of environment ${environment} needs its own event hub (source.eventHubName)`,
+      );
+      return pipeline;
+    }
+  }
+  return undefined;
 }
 
 /** The default app: every environment, from the given configurations. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ConfigurationError, stagingDirFor, synthesizeApp } from '../constructs/core/synthesis';
+import { stagingDirFor, synthesizeOrExit } from '../constructs/core/synthesis';
 import { buildApp } from './app';
 import { loadEnvironments } from './config/load';
 
@@ -16,15 +16,7 @@ function main(): void {
     .filter(Boolean);
   const { environments, problems } = loadEnvironments({ context: context.environments, file: process.env.PLATFORM_CONFIG, only });
   const app = buildApp(environments, stagingDirFor(outdir), problems);
-  try {
-    synthesizeApp(app, outdir);
-  } catch (error) {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  synthesizeOrExit(app, outdir);
 }
 
 /** cdktf passes cdktf.json's `context` through CDKTF_CONTEXT_JSON; plain `node` runs read cdktf.json. */

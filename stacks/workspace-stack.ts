@@ -174,21 +174,25 @@ export class WorkspaceStack extends TerraformStack {
     return jobs;
   }
 
-  /** The stream's anomaly alert and its dashboard over gold and the anomalies, both on the BI warehouse. */
+  /**
+   * The stream's dashboard over gold (and its anomalies), and its anomaly alert, both on the BI warehouse. A
+   * stream without anomaly rules has no alerts table, so it gets no alert and no anomaly widgets.
+   */
   private addStreamMonitoring(input: StreamJobInput): void {
     const folder = `${this.config.databricks.workspaceFolder.replace(/\/+$/, '')}/${this.config.name}/monitoring`;
-    const anomaliesTable = tableReference(this.tables, input.spec, 'gold', '_alerts');
+    const anomaliesTable = input.spec.anomalies.length > 0 ? tableReference(this.tables, input.spec, 'gold', '_alerts') : undefined;
     const alert = this.config.monitoring.anomalyAlert;
-    new AnomalyAlert(this, `Anomalies-${input.name}`, {
-      warehouseId: this.warehouse.id,
-      anomaliesTable,
-      displayName: `${input.name} anomalies`,
-      parentPath: folder,
-      minSeverity: alert.minSeverity,
-      evaluationMinutes: alert.evaluationMinutes,
-      subscribers: this.config.databricks.notificationEmails,
-      tags: { environment: this.config.name },
-    });
+    if (anomaliesTable !== undefined)
+      new AnomalyAlert(this, `Anomalies-${input.name}`, {
+        warehouseId: this.warehouse.id,
+        anomaliesTable,
+        displayName: `${input.name} anomalies`,
+        parentPath: folder,
+        minSeverity: alert.minSeverity,
+        evaluationMinutes: alert.evaluationMinutes,
+        subscribers: this.config.databricks.notificationEmails,
+        tags: { environment: this.config.name },
+      });
     const [firstWindow] = input.spec.windows;
     new StreamDashboard(this, `Dashboard-${input.name}`, {
       warehouseId: this.warehouse.id,

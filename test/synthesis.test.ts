@@ -69,12 +69,9 @@ describe('synthesizeApp', () => {
       // Basic breaks the example streams too: one consumer group, one day of retention, no Kafka endpoint.
       '[dev-platform/EventHubs/EventHub-iot-telemetry] consumerGroups = ["cg-bronze"] is invalid; allowed: at most 0 besides $Default for tier Basic (1 in all)',
       '[dev-platform/EventHubs/EventHub-manufacturing-sensors] retentionDays = 7 is invalid; allowed: an integer from 1 to 1 for tier Basic',
-      '[dev-platform/EventHubs/EventHub-manufacturing-sensors] consumerGroups = ["cg-bronze"] is invalid; allowed: at most 0 besides $Default for tier Basic (1 in all)',
       '[dev-platform/EventHubs/EventHub-weather] retentionDays = 3 is invalid; allowed: an integer from 1 to 1 for tier Basic',
       '[dev-platform/KeyVault] softDeleteDays = 100 is invalid; allowed: an integer from 7 to 90',
       '[dev-platform/Alerts] throughputUnits = 0 is invalid; allowed: an integer from 1 to 40',
-      "[dev-workspace/Stream-iot-telemetry] streams.iot-telemetry.consumerGroup = 'cg-bronze' is invalid; allowed: '$Default' for tier Basic (one consumer group per event hub)",
-      "[dev-workspace/Stream-manufacturing-sensors] streams.manufacturing-sensors.consumerGroup = 'cg-bronze' is invalid; allowed: '$Default' for tier Basic (one consumer group per event hub)",
       "[dev-workspace/Stream-manufacturing-sensors] streams.manufacturing-sensors.eventHubNamespaceTier = 'Basic' is invalid; allowed: 'Standard' or 'Premium' for source 'kafka' (Basic has no Kafka endpoint); or use source 'eventhubs'",
       "[prod-platform] config.workload = 'Bad Name' is invalid; allowed: 2–12 lowercase letters and digits, starting with a letter",
       `[prod-platform/Lake] name = 'stBad Nameprd${suffix}' is invalid; allowed: 3–24 lowercase letters and digits`,
@@ -86,7 +83,7 @@ describe('synthesizeApp', () => {
       "[prod-workspace/SecretScope] name = 'Bad Name-prod' is invalid; allowed: 1–128 letters, digits, dashes, underscores, @ and periods",
       "[prod-workspace/UnityCatalog] catalogName = 'Bad Name_prod' is invalid; allowed: 1–255 lowercase letters, digits and underscores, starting with a letter",
     ]);
-    expect((error as ConfigurationError).message).toMatch(/^Invalid configuration \(20 problems\):\n {2}\[config\] environments\.prod\.unknown/);
+    expect((error as ConfigurationError).message).toMatch(/^Invalid configuration \(17 problems\):\n {2}\[config\] environments\.prod\.unknown/);
     expect(fs.readdirSync(root)).toEqual([]);
   });
 });

@@ -59,9 +59,44 @@ export function synthesizeApp(app: App, outdir: string): void {
   fs.rmSync(app.outdir, { recursive: true, force: true });
 }
 
-/** A staging folder beside `outdir` (same file system, so the final move is a rename). */
+/**
+ * Synthesizes like `synthesizeApp`, for an app's entry point: an invalid app prints each problem once to
+ * stderr and exits with status 1, without a stack trace (the problems are the user's, not the program's).
+ * Any other error is a bug and propagates with its stack.
+ */
+export function synthesizeOrExit(app: App, outdir: string, io: ExitIo = process): void {
+  try {
+    synthesizeApp(app, outdir);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    io.stderr.write(`${error.message}\n`);
+    io.exit(1);
+  }
+}
+
+/** What `synthesizeOrExit` needs of `process` (tests pass their own). */
+export interface ExitIo {
+  readonly stderr: { write(text: string): unknown };
+  exit(code: number): void;
+}
+
+/** Staging folders not yet moved into place: removed when the process exits, however it exits. */
+const pendingStagingDirs = new Set<string>();
+
+/**
+ * A staging folder beside `outdir` (same file system, so the final move is a rename). It never outlives
+ * the process: if construction or synthesis throws before `synthesizeApp` removes it, an exit hook does.
+ */
 export function stagingDirFor(outdir: string): string {
   const parent = path.dirname(path.resolve(outdir));
   fs.mkdirSync(parent, { recursive: true });
-  return fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}-staging-`));
+  const dir = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}-staging-`));
+  if (pendingStagingDirs.size === 0) process.once('exit', removePendingStagingDirs);
+  pendingStagingDirs.add(dir);
+  return dir;
+}
+
+function removePendingStagingDirs(): void {
+  for (const dir of pendingStagingDirs) fs.rmSync(dir, { recursive: true, force: true });
+  pendingStagingDirs.clear();
 }

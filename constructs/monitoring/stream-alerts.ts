@@ -182,7 +182,7 @@ export class StreamAlerts extends Construct {
       this.problems.add(field, hubName, 'an event hub not added before');
       return existing;
     }
-    this.problems.integerInRange(`${field}.partitions`, options.partitions, 1, 1024);
+    // partitions and captureIntervalSeconds are the event hub's: it reports them (once).
     const sizing = this.sizing(options.partitions);
 
     const lag = options.consumerLag ?? {};
@@ -218,7 +218,6 @@ export class StreamAlerts extends Construct {
 
     let captureBacklog: MonitorMetricAlert | undefined;
     if (options.captureIntervalSeconds !== undefined) {
-      this.problems.integerInRange(`${field}.captureIntervalSeconds`, options.captureIntervalSeconds, 60, 900);
       const capture = options.captureBacklog ?? {};
       // CaptureBacklog is sampled every minute and only aggregates as Total: a PT1M window reads one sample.
       const captureTiming = this.timing(`${field}.captureBacklog`, capture, { severity: 2, frequency: 'PT1M', windowSize: 'PT1M' });

@@ -10,8 +10,11 @@ export interface StreamDashboardProps {
   readonly parentPath: string;
   /** A gold table of the stream (one window's aggregates: window_start, window_end, dimension, dimension_value, event_count…). */
   readonly goldTable: string;
-  /** The stream's anomalies table (detected_at, event_time, severity, rule_id, rule_type, device, field, observed, detail…). */
-  readonly anomaliesTable: string;
+  /**
+   * The stream's anomalies table (detected_at, event_time, severity, rule_id, rule_type, device, field, observed, detail…).
+   * @default undefined (a stream without anomaly rules: no anomaly widgets)
+   */
+  readonly anomaliesTable?: string;
   /** Hours of data every dataset reads (1–720). @default 24 */
   readonly lookbackHours?: number;
 }
@@ -31,8 +34,8 @@ const column = (name: string): Field => ({ name, expression: `\`${name}\`` });
  * from gold, recent anomaly count, anomalies per rule and the latest anomalies. Built from plain
  * objects with a fixed key order, so the same inputs always give the same string (stable plans).
  */
-export function streamDashboardJson(goldTable: string, anomaliesTable: string, lookbackHours: number): string {
-  const datasets = [
+export function streamDashboardJson(goldTable: string, anomaliesTable: string | undefined, lookbackHours: number): string {
+  const allDatasets = [
     {
       name: 'gold',
       displayName: 'Gold windows',
@@ -52,6 +55,7 @@ export function streamDashboardJson(goldTable: string, anomaliesTable: string, l
       ],
     },
   ];
+  const datasets = allDatasets.filter((d) => d.name !== 'anomalies' || anomaliesTable !== undefined);
   const widget = (
     name: string,
     datasetName: string,
@@ -70,7 +74,7 @@ export function streamDashboardJson(goldTable: string, anomaliesTable: string, l
     position,
   });
   const anomalyColumns = ['detected_at', 'severity', 'rule_id', 'device', 'field', 'observed', 'detail'];
-  const layout = [
+  const allWidgets = [
     widget(
       'events_per_window',
       'gold',
@@ -120,6 +124,7 @@ export function streamDashboardJson(goldTable: string, anomaliesTable: string, l
       { x: 0, y: 6, width: 6, height: 8 },
     ),
   ];
+  const layout = allWidgets.filter((w) => datasets.some((d) => d.name === w.widget.queries[0].query.datasetName));
   return JSON.stringify({ datasets, pages: [{ name: 'overview', displayName: 'Overview', layout, pageType: 'PAGE_TYPE_CANVAS' }] });
 }
 
@@ -141,7 +146,7 @@ export class StreamDashboard extends Construct {
     const problems = Problems.of(this);
     const lookbackHours = props.lookbackHours ?? 24;
     problems.matches('goldTable', props.goldTable, TABLE_NAME.pattern, TABLE_NAME.rule);
-    problems.matches('anomaliesTable', props.anomaliesTable, TABLE_NAME.pattern, TABLE_NAME.rule);
+    if (props.anomaliesTable !== undefined) problems.matches('anomaliesTable', props.anomaliesTable, TABLE_NAME.pattern, TABLE_NAME.rule);
     problems.matches('parentPath', props.parentPath, WORKSPACE_FOLDER.pattern, WORKSPACE_FOLDER.rule);
     problems.matches('displayName', props.displayName, /^\S.*$/, 'a non-empty name');
     problems.integerInRange('lookbackHours', lookbackHours, 1, 720);

@@ -11,7 +11,7 @@ import { SecretValue } from '../keyvault/secret-value';
 import type { StreamAlerts } from '../monitoring/stream-alerts';
 import { LakeStorage, type LakeStorageProps } from '../storage/lake-storage';
 import type { StreamDefinition } from '../streams/stream-definition';
-import { type StreamSpecV1, toStreamSpec } from '../streams/stream-spec';
+import { type SourceDefaults, STREAM_DEFAULTS, type StreamSpecV1, toStreamSpec } from '../streams/stream-spec';
 import { validateStreamSpec } from '../streams/validate-stream-spec';
 
 /** Where a stream's jobs are deployed: the environment's workspace stack (`WorkspaceStack` satisfies it). */
@@ -61,6 +61,11 @@ export interface MedallionPipelineOptions {
    * @default undefined (no per-stream alerts)
    */
   readonly alerts?: { readonly target: StreamAlerts; readonly lagFactor?: number };
+  /**
+   * Partitions and retention of a definition that leaves them out (an environment's Event Hubs sizing).
+   * @default STREAM_DEFAULTS.source (4 partitions, 1 day)
+   */
+  readonly sourceDefaults?: SourceDefaults;
 }
 
 /**
@@ -81,7 +86,7 @@ export class MedallionPipeline extends Construct {
   public readonly keyVault: KeyVault;
   public readonly lake: LakeStorage;
   public readonly eventHub: EventHub;
-  /** The consumer group the pipeline job reads with; undefined when it is the built-in `$Default`. */
+  /** The consumer group the pipeline job reads with; undefined for `$Default` and for a `kafka` source. */
   public readonly bronzeConsumerGroup?: EventhubConsumerGroup;
   /** Listen only: the pipeline job's credential. */
   public readonly listenRule: EventhubAuthorizationRule;
@@ -93,14 +98,16 @@ export class MedallionPipeline extends Construct {
   public constructor(scope: Construct, id: string, props: MedallionPipelineProps) {
     super(scope, id);
     const problems = Problems.of(this);
-    this.spec = toStreamSpec(props.definition);
-    for (const problem of validateStreamSpec(this.spec)) problems.addConflict(`definition ${problem.message}`);
+    this.spec = toStreamSpec(props.definition, props.sourceDefaults);
+    const specProblems = validateStreamSpec(this.spec);
+    for (const problem of specProblems) problems.addConflict(`definition ${problem.message}`);
+    const source = reportedOnce(this.spec.source, new Set(specProblems.map((p) => p.path)));
 
     this.namespace = existingOrNew(problems, 'namespace', props.namespace, props.namespaceProps, (p) => new EventHubNamespace(this, 'Namespace', p));
     this.keyVault = existingOrNew(problems, 'keyVault', props.keyVault, props.keyVaultProps, (p) => new KeyVault(this, 'KeyVault', p));
     this.lake = existingOrNew(problems, 'lake', props.lake, props.lakeProps, (p) => new LakeStorage(this, 'Lake', p));
 
-    const { name, source } = this.spec;
+    const { name } = this.spec;
     this.eventHub = this.namespace.addEventHub(`EventHub-${name}`, {
       name: source.eventHubName,
       partitions: source.partitions,
@@ -108,7 +115,9 @@ export class MedallionPipeline extends Construct {
       capture: props.capture ? { ...props.capture, destination: this.lake.captureDestination() } : undefined,
     });
     const bronzeGroup = source.consumerGroups.bronze;
-    this.bronzeConsumerGroup = bronzeGroup === '$Default' ? undefined : this.eventHub.addConsumerGroup(bronzeGroup);
+    // The Kafka endpoint reads with Kafka's own groups (see ConsumerGroupsDefinition): an Event Hubs group would be unused.
+    const readsWithGroup = source.type === 'eventhubs' && bronzeGroup !== '$Default';
+    this.bronzeConsumerGroup = readsWithGroup ? this.eventHub.addConsumerGroup(bronzeGroup) : undefined;
     this.listenRule = this.eventHub.addAuthorizationRule(`${name}-bronze-listen`, 'listen');
     const secretName = `${source.eventHubName}-listen`;
     const connectionString = SecretValue.fromAttribute(this.listenRule, 'primary_connection_string');
@@ -133,6 +142,23 @@ export class MedallionPipeline extends Construct {
       { connectionString },
     );
   }
+}
+
+/**
+ * The source as the event hub, alerts and jobs get it: a value the spec validation has reported is replaced
+ * by a valid placeholder, so that each mistake is reported once, by the spec (nothing is synthesized while
+ * any problem stands, so a placeholder never reaches Azure).
+ */
+function reportedOnce(source: StreamSpecV1['source'], reported: ReadonlySet<string>): StreamSpecV1['source'] {
+  const fallback = STREAM_DEFAULTS.source;
+  const eventHubName = reported.has('$.source.eventHubName') ? 'evh-invalid' : source.eventHubName;
+  return {
+    ...source,
+    eventHubName,
+    partitions: reported.has('$.source.partitions') ? fallback.partitions : source.partitions,
+    retentionDays: reported.has('$.source.retentionDays') ? fallback.retentionDays : source.retentionDays,
+    consumerGroups: reported.has('$.source.consumerGroups.bronze') ? { bronze: '$Default' } : source.consumerGroups,
+  };
 }
 
 /**

@@ -54,7 +54,12 @@ export interface EventSchemaDefinition {
   readonly fields: readonly FieldDefinition[];
 }
 
-/** Consumer group per reading query; bronze is the only query that reads the event hub. */
+/**
+ * Consumer group per reading query; bronze (the pipeline) is the only query that reads the event hub.
+ * Read by the `eventhubs` connector only. A `kafka` stream creates no Event Hubs consumer group: the Kafka
+ * endpoint's groups are Kafka's own, distinct from Event Hubs consumer groups and created on demand, and
+ * Spark's Kafka source joins a group of its own per query (its offsets live in the checkpoint).
+ */
 export interface ConsumerGroupsDefinition {
   /** `$Default` or a consumer group name. @default 'cg-bronze' */
   readonly bronze?: string;
@@ -68,10 +73,10 @@ export interface SourceDefinition {
   readonly type: SourceType;
   /** @default `evh-<name>` (the stream's name) */
   readonly eventHubName?: string;
-  /** 1–1024. */
-  readonly partitions: number;
-  /** 1–90 days. */
-  readonly retentionDays: number;
+  /** 1–1024 (and the tier's limit). @default the environment's `eventHubs.defaultPartitions` (4 outside an environment) */
+  readonly partitions?: number;
+  /** 1–90 days (and the tier's limit). @default the environment's `eventHubs.defaultRetentionDays` (1 outside an environment) */
+  readonly retentionDays?: number;
   /** @default { bronze: 'cg-bronze' } */
   readonly consumerGroups?: ConsumerGroupsDefinition;
   /** Where a query without a checkpoint starts. @default 'earliest' */

@@ -100,6 +100,8 @@ export const STREAM_DEFAULTS = {
   fieldRequired: false,
   eventHubName: (streamName: string): string => `evh-${streamName}`,
   consumerGroupBronze: 'cg-bronze',
+  /** Sizing of a stream that sets none, where no environment gives its own (`SourceDefaults`). */
+  source: { partitions: 4, retentionDays: 1 } as SourceDefaults,
   startingPosition: 'earliest' as StartingPosition,
   /** Events per partition per micro-batch: `maxEventsPerTrigger` defaults to partitions × this. */
   maxEventsPerPartitionPerTrigger: 1000,
@@ -109,13 +111,20 @@ export const STREAM_DEFAULTS = {
   trigger: { type: 'processingTime', interval: '10 seconds' } as StreamSpecTrigger,
 } as const;
 
+/** The partitions and retention a stream gets when its definition leaves them out (an environment's sizing). */
+export interface SourceDefaults {
+  readonly partitions: number;
+  readonly retentionDays: number;
+}
+
 /**
  * The spec v1 document of a stream definition: defaults applied, keys in the schema's order (so the
  * serialization is stable), no property left `undefined`. It does not validate: see `validateStreamSpec`.
  */
-export function toStreamSpec(definition: StreamDefinition): StreamSpecV1 {
+export function toStreamSpec(definition: StreamDefinition, sourceDefaults: SourceDefaults = STREAM_DEFAULTS.source): StreamSpecV1 {
   const d = definition;
   const source = d.source;
+  const partitions = source.partitions ?? sourceDefaults.partitions;
   const target = d.target ?? {};
   return {
     specVersion: 1,
@@ -128,11 +137,12 @@ export function toStreamSpec(definition: StreamDefinition): StreamSpecV1 {
     source: {
       type: source.type,
       eventHubName: source.eventHubName ?? STREAM_DEFAULTS.eventHubName(d.name),
-      partitions: source.partitions,
-      retentionDays: source.retentionDays,
+      partitions,
+      retentionDays: source.retentionDays ?? sourceDefaults.retentionDays,
       consumerGroups: { bronze: source.consumerGroups?.bronze ?? STREAM_DEFAULTS.consumerGroupBronze },
       startingPosition: source.startingPosition ?? STREAM_DEFAULTS.startingPosition,
-      maxEventsPerTrigger: source.maxEventsPerTrigger ?? source.partitions * STREAM_DEFAULTS.maxEventsPerPartitionPerTrigger,
+      // Derived from partitions: a bad partition count is its own mistake, reported once, not again here.
+      maxEventsPerTrigger: source.maxEventsPerTrigger ?? Math.max(1, partitions) * STREAM_DEFAULTS.maxEventsPerPartitionPerTrigger,
     },
     watermark: d.watermark,
     standardize: (d.standardize ?? []).map((s) => ({ field: s.field, unitField: s.unitField, from: s.from, to: s.to })),

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describe } from '../core/problems';
@@ -74,8 +74,28 @@ function problem(path: string, what: string, got: unknown, allowed?: string): St
   return { path, message: allowed ? `${text}; allowed: ${allowed}` : text };
 }
 
-function missing(path: string): StreamSpecProblem {
-  return { path, message: `${path} is required but missing` };
+function missing(path: string, propertySchema: unknown): StreamSpecProblem {
+  const allowed = allowedBySchema(propertySchema);
+  return { path, message: `${path} is required but missing${allowed ? `; allowed: ${allowed}` : ''}` };
+}
+
+/** What a property's schema allows, in words: its pattern's rule, else its description, else its type. */
+function allowedBySchema(schema: unknown): string | undefined {
+  let node = schemaObject(schema);
+  const ref = typeof node.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(node.$ref) : null;
+  if (ref) node = schemaObject(schemaObject(streamSpecSchema().$defs)[ref[1]]);
+  if (typeof node.pattern === 'string' && PATTERN_RULES[node.pattern]) return PATTERN_RULES[node.pattern];
+  if (typeof node.description === 'string') return node.description;
+  if (Array.isArray(node.enum)) return `one of ${node.enum.map((a) => describe(a)).join(', ')}`;
+  return typeof node.type === 'string' ? `a value of type ${node.type}` : undefined;
+}
+
+let loadedSchema: Record<string, unknown> | undefined;
+
+/** The schema document, read on the first missing property only (the validator itself is precompiled). */
+function streamSpecSchema(): Record<string, unknown> {
+  loadedSchema ??= JSON.parse(readFileSync(streamSpecSchemaPath(), 'utf8')) as Record<string, unknown>;
+  return loadedSchema;
 }
 
 // ----------------------------------------------------------------------------- JSON Schema errors
@@ -117,7 +137,7 @@ function translate(error: ErrorObject, root: unknown): StreamSpecProblem[] {
       return [problem(`${here}.${name}`, 'unknown property', value, known.join(', '))];
     }
     case 'required':
-      return [missing(`${here}.${String(params.missingProperty)}`)];
+      return [missing(`${here}.${String(params.missingProperty)}`, schemaObject(parent.properties)[String(params.missingProperty)])];
     case 'enum': {
       const allowed = Array.isArray(error.schema) ? error.schema : [];
       return [problem(here, 'not one of the allowed values', error.data, `one of ${allowed.map((a) => describe(a)).join(', ')}`)];

@@ -71,6 +71,7 @@ class _Missing:
 
 
 _MISSING = _Missing()
+_DURATIONS = "durations like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"
 
 
 def _show(value: Any) -> str:
@@ -216,6 +217,21 @@ def _schema_problems(data: Any) -> list[Problem]:
     return problems
 
 
+def _allowed_by(schema: Any) -> str | None:
+    """What a property's schema allows, in words: its pattern's rule, else its description, else its type."""
+    node = schema if isinstance(schema, dict) else {}
+    ref = node.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        node = load_json_schema()["$defs"].get(ref.removeprefix("#/$defs/"), {})
+    if node.get("pattern") == durations.DURATION_REGEX:
+        return _DURATIONS
+    if "description" in node:
+        return node["description"]
+    if "enum" in node:
+        return ", ".join(map(str, node["enum"]))
+    return f"a value of type {node['type']}" if isinstance(node.get("type"), str) else None
+
+
 def _translate(error: Any) -> list[Problem]:
     path = list(error.absolute_path)
     here = _json_path(path)
@@ -229,7 +245,11 @@ def _translate(error: Any) -> list[Problem]:
         ]
     if kind == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
-        return [Problem(_json_path([*path, k]), "required property missing", _MISSING) for k in missing]
+        properties = schema.get("properties", {})
+        return [
+            Problem(_json_path([*path, k]), "required property missing", _MISSING, _allowed_by(properties.get(k)))
+            for k in missing
+        ]
     if kind == "enum":
         return [
             Problem(here, "not one of the allowed values", error.instance, ", ".join(map(str, error.validator_value)))
@@ -238,7 +258,7 @@ def _translate(error: Any) -> list[Problem]:
         return [Problem(here, "unsupported value", error.instance, _show(error.validator_value))]
     if kind == "pattern":
         if error.validator_value == durations.DURATION_REGEX:
-            allowed = "durations like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"
+            allowed = _DURATIONS
         else:
             allowed = f"strings matching {error.validator_value}"
         return [Problem(here, "invalid format", error.instance, allowed)]

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,15 +25,18 @@ describe('the published package', () => {
     expect(readmeSnippet().trimEnd().split('\n').length).toBeLessThanOrEqual(15);
   });
 
-  test("the README's snippet compiles and synthesizes against the packed package in a scratch project", () => {
-    // GIVEN the package packed as it would be published, installed into an empty project
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'packed-package-'));
+  // GIVEN the package packed as it would be published, installed into an empty project
+  let scratch = '';
+  beforeAll(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'packed-package-'));
     const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], root).trim().split('\n').pop() as string;
     fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true }));
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(scratch, tarball)], scratch);
-    fs.writeFileSync(path.join(scratch, 'main.ts'), readmeSnippet());
+  });
 
-    // WHEN it is type-checked strictly, compiled and run
+  /** Type-checks the program strictly as main.ts in the scratch project and compiles it to main.js. */
+  function compile(program: string): void {
+    fs.writeFileSync(path.join(scratch, 'main.ts'), program);
     run(
       path.join(root, 'node_modules', '.bin', 'tsc'),
       [
@@ -53,6 +56,11 @@ describe('the published package', () => {
       ],
       scratch,
     );
+  }
+
+  test("the README's snippet compiles and synthesizes against the packed package in a scratch project", () => {
+    // WHEN it is type-checked strictly, compiled and run
+    compile(readmeSnippet());
     run(process.execPath, ['main.js'], scratch);
 
     // THEN the stream's event hub, secret and jobs are in the synthesized stacks
@@ -69,5 +77,28 @@ describe('the published package', () => {
     expect(Object.values(workspace.resource.databricks_notebook).map((notebook) => (notebook as { path: string }).path)).toEqual([
       '/Shared/streaming-platform/dev/pipeline',
     ]);
+  });
+
+  test('the snippet with a bad value prints the problem once, exits 1, and leaves nothing behind', () => {
+    // WHEN the snippet runs with a watermark that is not a duration
+    fs.rmSync(path.join(scratch, 'cdktf.out'), { recursive: true, force: true });
+    compile(readmeSnippet().replace("watermark: '5 minutes'", "watermark: 'soon'"));
+    const done = spawnSync(process.execPath, ['main.js'], { cwd: scratch, encoding: 'utf8' });
+
+    // THEN one line names the field, the value and what is allowed; no stack trace, no output, no staging folder
+    expect(done.status).toBe(1);
+    expect(done.stderr).toBe(
+      "Invalid configuration (1 problem):\n  [dev-platform/Stream-orders] definition $.watermark = 'soon' is invalid: invalid format; allowed: a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'\n",
+    );
+    expect(fs.readdirSync(scratch).filter((name) => name.includes('cdktf.out'))).toEqual([]);
+  });
+
+  test('a staging folder never outlives its process, whatever throws', () => {
+    compile(
+      "import { stagingDirFor } from '@streaming-platform/azure-medallion';\nstagingDirFor('cdktf.out');\nthrow new Error('an app that fails while it is built');\n",
+    );
+    const done = spawnSync(process.execPath, ['main.js'], { cwd: scratch, encoding: 'utf8' });
+    expect(done.status).toBe(1);
+    expect(fs.readdirSync(scratch).filter((name) => name.includes('cdktf.out'))).toEqual([]);
   });
 });

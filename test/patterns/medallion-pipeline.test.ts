@@ -73,8 +73,6 @@ describe('MedallionPipeline', () => {
     expect(problems).toEqual([
       '[dev-platform/EventHubs/EventHub-Bad_Name] partitions = 64 is invalid; allowed: an integer from 1 to 32 for tier Standard',
       "[dev-platform/Stream-Bad_Name] definition $.name = 'Bad_Name' is invalid: invalid format; allowed: a lowercase letter, then up to 49 lowercase letters, digits or hyphens",
-      "[dev-workspace/Stream-Bad_Name] streams.Bad_Name.name = 'Bad_Name' is invalid; allowed: 1–50 lowercase letters, digits and hyphens, starting with a letter",
-      '[dev-workspace/Stream-Bad_Name] streams.Bad_Name.partitions = 64 is invalid; allowed: an integer from 1 to 32 for tier Standard',
     ]);
   });
 });

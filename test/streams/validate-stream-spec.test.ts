@@ -30,7 +30,9 @@ describe('validateStreamSpec', () => {
     test('missing required property, at the path it should have', () => {
       const spec = iot();
       delete spec.source.consumerGroups;
-      expect(messages(spec)).toEqual(['$.source.consumerGroups is required but missing']);
+      expect(messages(spec)).toEqual([
+        '$.source.consumerGroups is required but missing; allowed: Consumer group per reading query. bronze is the only query that reads the event hub.',
+      ]);
     });
 
     test('unknown property, at its own path, with the known ones', () => {
