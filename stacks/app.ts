@@ -35,11 +35,11 @@ export function addEnvironment(app: App, config: EnvironmentConfig, streams: rea
 /**
  * The platform policies on both stacks (cdktf runs aspects from the stacks, not from the app), with
  * the environment's deliberate exceptions: public mode's open endpoints are suppressed with the
- * reason, and prod's stateful resources cannot be destroyed by Terraform.
+ * reason, and a production environment's stateful resources cannot be destroyed by Terraform.
  */
 function applyPolicies(config: EnvironmentConfig, platform: PlatformStack, workspace: WorkspaceStack): void {
-  if (config.name === 'prod') Aspects.of(platform).add(new PreventDestroyAspect());
-  for (const stack of [platform, workspace]) Aspects.of(stack).add(new PolicyAspect({ environment: config.name }));
+  if (config.production) Aspects.of(platform).add(new PreventDestroyAspect());
+  for (const stack of [platform, workspace]) Aspects.of(stack).add(new PolicyAspect({ environment: config.name, production: config.production }));
   if (config.network.mode === 'public' && config.network.allowedIpRanges.length === 0) {
     const reason = `${config.name} uses public network mode without allowedIpRanges: the endpoints accept any source address and rely on Entra ID and SAS authentication; set network.mode 'private' or allowedIpRanges to comply`;
     for (const construct of [platform.lake, platform.namespace, platform.keyVault]) suppressPolicy(construct, 'SP-NET1', reason);

@@ -37,7 +37,7 @@ describe('loadEnvironments', () => {
       only: ['prod', 'test'],
     });
     expect(problems).toEqual([
-      '[config] environments.prod.eventHub is not a known setting; allowed: name, shortName, workload, region, uniqueSeed, subscriptionId, tags, network, eventHubs, storage, keyVault, databricks, monitoring, backend',
+      '[config] environments.prod.eventHub is not a known setting; allowed: name, shortName, production, workload, region, uniqueSeed, subscriptionId, tags, network, eventHubs, storage, keyVault, databricks, monitoring, backend',
       "[config] environments.prod.eventHubs.capacity = 'two' is invalid; allowed: a number",
       "[config] environments.prod.network.allowedIpRanges = '10.0.0.0/8' is invalid; allowed: a list",
       "[config] environment 'test' is not defined; defined: dev, staging, prod",

@@ -24,6 +24,7 @@ function readmeSettingsRows(): string[][] {
 
 /** Each row's cell for one environment, rendered from its configuration. */
 const RENDERED: Record<string, (c: EnvironmentConfig) => string> = {
+  'production (`prevent_destroy` on stateful resources, production-only policy rules)': (c) => (c.production ? 'yes' : 'no'),
   'network mode': (c) => (c.network.mode === 'private' ? 'private (VNet, private endpoints)' : 'public'),
   'Event Hubs namespace': (c) => {
     const e = c.eventHubs;

@@ -12,7 +12,7 @@ export interface PolicyAspectOptions extends PolicyContext {
 
 /**
  * Checks every resource under the scope it is added to against policy rules, cdk-nag style
- * (`Aspects.of(stack).add(new PolicyAspect({ environment: 'prod' }))`): an `error` rule's finding is an
+ * (`Aspects.of(stack).add(new PolicyAspect({ environment: 'prod', production: true }))`): an `error` rule's finding is an
  * error annotation (synthesis fails), a `warning` rule's a warning, a suppressed finding an info that
  * says why. Every message starts with `[<rule id>]` and names the resource path and the fix.
  *
@@ -22,7 +22,7 @@ export interface PolicyAspectOptions extends PolicyContext {
  * Add it to each stack: cdktf invokes aspects from the stacks down, so one added to the App never runs.
  *
  * @example
- * Aspects.of(platformStack).add(new PolicyAspect({ environment: config.name }));
+ * Aspects.of(platformStack).add(new PolicyAspect({ environment: config.name, production: config.production }));
  * suppressPolicy(platformStack.namespace, 'SP-NET1', 'dev uses public network mode; no private endpoints here');
  */
 export class PolicyAspect implements IAspect {

@@ -12,11 +12,13 @@ export type PolicyCompliance = 'compliant' | 'non-compliant' | 'not-applicable';
 
 /** What the aspect knows about where it runs. */
 export interface PolicyContext {
-  /**
-   * The environment's name; `'prod'` turns on the rules meant for production only.
-   * @default undefined (production-only rules are off)
-   */
+  /** The environment's name, for messages. @default undefined */
   readonly environment?: string;
+  /**
+   * Turns on the rules meant for production only (a flag of the environment's config, never its name).
+   * @default false (production-only rules are off)
+   */
+  readonly production?: boolean;
 }
 
 /** One policy, in the style of a cdk-nag v2 rule: one file per rule under `rules/`. */

@@ -12,6 +12,7 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> =
   dev: {
     name: 'dev',
     shortName: 'dev',
+    production: false,
     workload: WORKLOAD,
     region: REGION,
     uniqueSeed: '',
@@ -57,6 +58,7 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> =
   staging: {
     name: 'staging',
     shortName: 'stg',
+    production: false,
     workload: WORKLOAD,
     region: REGION,
     uniqueSeed: '',
@@ -102,6 +104,7 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> =
   prod: {
     name: 'prod',
     shortName: 'prd',
+    production: true,
     workload: WORKLOAD,
     region: REGION,
     uniqueSeed: '',

@@ -28,6 +28,11 @@ export interface EnvironmentConfig {
   readonly name: string;
   /** 1–4 characters used in resource names (`dev`, `stg`, `prd`). */
   readonly shortName: string;
+  /**
+   * A production environment: Terraform may not destroy its stateful resources (`prevent_destroy`), and the
+   * production-only policy rules run. A flag, so that the policy never depends on an environment's name.
+   */
+  readonly production: boolean;
   readonly workload: string;
   readonly region: string;
   /** Extra input to the globally unique name suffix (organisation or subscription name). */

@@ -291,7 +291,7 @@ describe('StreamAlerts validation', () => {
     ]);
   });
 
-  test("GIVEN a capture interval of 30 s WHEN validated THEN the alerts leave it to the event hub that owns it", () => {
+  test('GIVEN a capture interval of 30 s WHEN validated THEN the alerts leave it to the event hub that owns it', () => {
     const { stack, alerts: created } = alerts();
     created.addEventHub('evh-orders', { partitions: 4, captureIntervalSeconds: 30 });
     expect(problemsOf(stack)).toEqual([]);

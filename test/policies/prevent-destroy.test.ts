@@ -12,7 +12,7 @@ describe('SP-LC1 prevent_destroy on stateful resources (prod)', () => {
     for (const resource of [events.resource, hub.resource, lake(stack).account]) resource.lifecycle = { preventDestroy: true };
     vault(stack).resource.addOverride('lifecycle.prevent_destroy', true);
     // WHEN
-    checkPolicies(stack, { rules, environment: 'prod' });
+    checkPolicies(stack, { rules, environment: 'prod', production: true });
     // THEN
     expect(findingsOf(stack)).toEqual([]);
   });
@@ -22,7 +22,7 @@ describe('SP-LC1 prevent_destroy on stateful resources (prod)', () => {
     const stack = testStack();
     lake(stack);
     // WHEN
-    checkPolicies(stack, { rules, environment: 'prod' });
+    checkPolicies(stack, { rules, environment: 'prod', production: true });
     // THEN
     expect(findingsOf(stack)).toEqual([
       {

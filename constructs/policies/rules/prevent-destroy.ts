@@ -10,7 +10,7 @@ import { blockOf, booleanOf, configured, fieldOf, type PolicyCompliance, type Po
  * SP-LC1 (production only): stateful resources carry `lifecycle { prevent_destroy = true }`, so a plan
  * that would delete or replace them fails instead of losing data, secrets or events.
  *
- * Runs only when the aspect is configured with `environment: 'prod'`. Unset means false (Terraform's
+ * Runs only when the aspect is configured with `production: true`. Unset means false (Terraform's
  * default). A non-literal value: not applicable.
  */
 export const PreventDestroyRule: PolicyRule = {
@@ -24,7 +24,7 @@ export const PreventDestroyRule: PolicyRule = {
     Eventhub.tfResourceType,
     DatabricksWorkspace.tfResourceType,
   ],
-  enabled: (context: PolicyContext) => context.environment === 'prod',
+  enabled: (context: PolicyContext) => context.production === true,
   fix: () => 'set lifecycle { prevent_destroy = true } (resource.lifecycle = { preventDestroy: true })',
   check(resource: TerraformResource): PolicyCompliance {
     const lifecycle = blockOf(configured(resource, 'lifecycle', resource.lifecycle));
