@@ -1,5 +1,6 @@
 import { Job, type JobTask } from '@cdktf/provider-databricks/lib/job';
 import { Construct } from 'constructs';
+import { EMAIL_RULE } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
 import { notebookLibraries, type StreamingCompute, sourceCompatibilityProblems, sourceLibraries } from '../constructs/databricks/streaming-compute';
 import { JOB_MODES, type JobMode, PIPELINE_TASK, type TableLocation, taskParameters } from './job-definitions';
@@ -9,7 +10,6 @@ import type { StreamJobInput } from './stream-job-input';
 export const STREAM_NAME = { pattern: /^[a-z][a-z0-9-]{0,49}$/, rule: '1–50 lowercase letters, digits and hyphens, starting with a letter' } as const;
 /** Seven-field (or six-field) Quartz cron: seconds minutes hours day-of-month month day-of-week [year]. */
 const QUARTZ_CRON = /^\S+(\s+\S+){5,6}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Where a stream's job finds everything outside itself. */
 export interface StreamJobsEnvironment {
@@ -176,7 +176,7 @@ export class StreamJobs extends Construct {
       problems.matches('schedule.timezoneId', props.schedule.timezoneId, /^\S+$/, "a Java time zone id such as 'UTC' or 'Europe/Amsterdam'");
     }
     (props.notificationEmails ?? []).forEach((email, i) => {
-      problems.matches(`notificationEmails[${i}]`, email, EMAIL, 'an email address');
+      problems.matches(`notificationEmails[${i}]`, email, EMAIL_RULE.pattern, EMAIL_RULE.rule);
     });
     problems.integerInRange('maxRetries', props.maxRetries, 0, 10);
     problems.integerInRange('minRetryIntervalMillis', props.minRetryIntervalMillis, 0, 3600000);

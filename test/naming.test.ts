@@ -1,4 +1,6 @@
-import { NAME_RULES, Naming, regionCode } from '../constructs/core/naming';
+import { readFileSync } from 'node:fs';
+import { EMAIL_RULE, NAME_RULES, Naming, regionCode } from '../constructs/core/naming';
+import { streamSpecSchemaPath } from '../constructs/streams/validate-stream-spec';
 
 describe('Naming', () => {
   const naming = new Naming({ workload: 'stream', environment: 'prd', region: 'westeurope' });
@@ -48,5 +50,32 @@ describe('Naming', () => {
       { field: 'workload', value: 'Stream_1', allowed: '2–12 lowercase letters and digits, starting with a letter' },
       { field: 'environment', value: 'production', allowed: '1–4 lowercase letters and digits' },
     ]);
+  });
+});
+
+describe('name rules shared with the stream spec schema', () => {
+  const schema = JSON.parse(readFileSync(streamSpecSchemaPath(), 'utf8'));
+
+  test('the event hub and consumer group rules are the schema’s own patterns', () => {
+    expect(NAME_RULES.eventHub.pattern.source).toBe(schema.$defs.source.properties.eventHubName.pattern);
+    expect(NAME_RULES.consumerGroup.pattern.source).toBe(schema.$defs.consumerGroup.pattern);
+  });
+
+  test.each([
+    ['eventHub', 'evh-orders', true],
+    ['eventHub', 'evh-orders-', false], // its rule says it ends with a letter or digit
+    ['consumerGroup', '$Default', true],
+    ['consumerGroup', '$other', false],
+    ['consumerGroup', 'cg-bronze.', false],
+  ] as const)('%s %s matches: %s', (rule, name, matches) => {
+    expect(NAME_RULES[rule].pattern.test(name)).toBe(matches);
+  });
+
+  test.each([
+    ['ops@example.com', true],
+    ['ops.example.com', false],
+    ['ops@example.', false],
+  ])('the one e-mail rule: %s is %s', (email, matches) => {
+    expect(EMAIL_RULE.pattern.test(email)).toBe(matches);
   });
 });

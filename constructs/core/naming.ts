@@ -66,6 +66,9 @@ export function regionCode(region: string): string {
 }
 
 /** Resource-name rules, from Azure's naming rules for each resource provider. */
+/** An e-mail address, the one rule for every recipient list (alerts, jobs, SQL alert subscribers). */
+export const EMAIL_RULE = { pattern: /^[^@\s]+@[^@\s]+\.[^@\s.]+$/, rule: 'an e-mail address such as ops@example.com' };
+
 export const NAME_RULES = {
   resourceGroup: { pattern: /^[-\w.()]{1,89}[-\w()]$/, rule: '1–90 letters, digits, hyphens, underscores, periods, parentheses; not ending with a period' },
   eventHubNamespace: {
@@ -73,12 +76,13 @@ export const NAME_RULES = {
     rule: '6–50 letters, digits and hyphens, starting with a letter and ending with a letter or digit',
   },
   eventHub: {
-    pattern: /^[a-zA-Z0-9][\w.-]{0,254}[a-zA-Z0-9]?$/,
+    // The stream spec schema's own pattern (test/naming.test.ts holds the two together).
+    pattern: /^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$/,
     rule: '1–256 letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit',
   },
   consumerGroup: {
-    pattern: /^[a-zA-Z0-9$][\w.-]{0,49}$/,
-    rule: '1–50 letters, digits, periods, hyphens and underscores, starting with a letter or digit ($Default is built in)',
+    pattern: /^(\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$/,
+    rule: "'$Default' or 1–50 letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit",
   },
   keyVault: {
     pattern: /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,

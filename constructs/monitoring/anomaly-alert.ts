@@ -2,8 +2,8 @@ import { Alert } from '@cdktf/provider-databricks/lib/alert';
 import { Job } from '@cdktf/provider-databricks/lib/job';
 import { Query } from '@cdktf/provider-databricks/lib/query';
 import { Construct } from 'constructs';
+import { EMAIL_RULE } from '../core/naming';
 import { Problems } from '../core/problems';
-import { EMAIL_PATTERN } from './stream-alerts';
 import { TABLE_NAME, WORKSPACE_FOLDER } from './table-names';
 
 /** Anomaly severities, lowest first (the stream definition's `Severity`). */
@@ -88,7 +88,7 @@ export class AnomalyAlert extends Construct {
       else problems.addConflict(`threshold = ${String(threshold)} is invalid; allowed: a number of anomalies, 0 or more`);
     }
     subscribers.forEach((email, i) => {
-      problems.matches(`subscribers[${i}]`, email, EMAIL_PATTERN, 'the e-mail address of a workspace user');
+      problems.matches(`subscribers[${i}]`, email, EMAIL_RULE.pattern, `${EMAIL_RULE.rule}, of a workspace user`);
     });
 
     this.query = new Query(this, 'Query', {

@@ -3,6 +3,7 @@ import { MonitorMetricAlert, type MonitorMetricAlertCriteria } from '@cdktf/prov
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { annotate } from '../core/annotations';
+import { EMAIL_RULE } from '../core/naming';
 import { Problems } from '../core/problems';
 import type { EventHubNamespace } from '../eventhubs/eventhub-namespace';
 import {
@@ -22,7 +23,6 @@ import {
 /** The Event Hubs metric namespace of every alert here. */
 export const EVENT_HUBS_METRIC_NAMESPACE = 'Microsoft.EventHub/namespaces';
 
-export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
 const HTTPS_URL = /^https:\/\/[^\s/?#]+[^\s]*$/;
 
 export interface WebhookReceiver {
@@ -245,7 +245,7 @@ export class StreamAlerts extends Construct {
     const webhooks = options.webhooks ?? [];
     this.problems.matches('actionGroup.shortName', options.shortName, /^.{1,12}$/, '1–12 characters');
     emails.forEach((email, i) => {
-      this.problems.matches(`actionGroup.emails[${i}]`, email, EMAIL_PATTERN, 'an e-mail address such as ops@example.com');
+      this.problems.matches(`actionGroup.emails[${i}]`, email, EMAIL_RULE.pattern, EMAIL_RULE.rule);
     });
     const names = new Set<string>();
     webhooks.forEach((hook, i) => {

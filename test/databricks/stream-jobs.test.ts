@@ -269,7 +269,7 @@ describe('StreamJobs validation', () => {
     expect(problemsOf(stack)).toEqual([
       "[test/Orders] schedule.quartzCronExpression = '0 * *' is invalid; allowed: a Quartz cron expression of 6 or 7 fields, such as '0 0 * * * ?'",
       "[test/Orders] schedule.timezoneId = 'Central European' is invalid; allowed: a Java time zone id such as 'UTC' or 'Europe/Amsterdam'",
-      "[test/Orders] notificationEmails[0] = 'ops' is invalid; allowed: an email address",
+      "[test/Orders] notificationEmails[0] = 'ops' is invalid; allowed: an e-mail address such as ops@example.com",
     ]);
   });
 

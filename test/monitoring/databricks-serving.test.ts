@@ -222,7 +222,9 @@ describe('AnomalyAlert', () => {
 
   test('GIVEN a malformed subscriber WHEN validated THEN an e-mail address is required', () => {
     const { stack } = anomalyAlert({ subscribers: ['ops'] });
-    expect(problemsOf(stack)).toEqual(["[test/Anomalies] subscribers[0] = 'ops' is invalid; allowed: the e-mail address of a workspace user"]);
+    expect(problemsOf(stack)).toEqual([
+      "[test/Anomalies] subscribers[0] = 'ops' is invalid; allowed: an e-mail address such as ops@example.com, of a workspace user",
+    ]);
   });
 });
 
