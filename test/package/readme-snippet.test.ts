@@ -101,4 +101,12 @@ describe('the published package', () => {
     expect(done.status).toBe(1);
     expect(fs.readdirSync(scratch).filter((name) => name.includes('cdktf.out'))).toEqual([]);
   });
+
+  test('every relative link of the README resolves inside the installed package', () => {
+    const installed = path.join(scratch, 'node_modules', '@streaming-platform', 'azure-medallion');
+    const readme = fs.readFileSync(path.join(installed, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([a-zA-Z][^)#:]*)\)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((link) => !fs.existsSync(path.join(installed, link)))).toEqual([]);
+  });
 });

@@ -256,3 +256,26 @@ def test_features_per_device(pipeline):
     assert features["d1"][3:] == (2.0, 2)
     assert features["d2"] == (at(1), 30.0, None, 0.0, 1)
     assert features["d3"] == (at(60), 10.0, None, 0.0, 1)
+
+
+def test_a_stream_without_anomalies_or_features_writes_neither_table(spark, iot_spec_json, tmp_path):
+    """Optional sections: without `anomalies` and `features` the pipeline runs every other layer exactly and
+    creates no alerts and no features table (nothing for a dashboard or a reader to find empty)."""
+    import json
+
+    from medallion.spec import load_spec
+
+    doc = json.loads(iot_spec_json)
+    doc.pop("features")
+    doc["anomalies"] = []
+    spec_json = json.dumps(doc)
+    spec = load_spec(spec_json)
+    files = EventFiles(tmp_path / "input")
+    files.write("001", PHASE_1)
+    run_all(spark, spec_json, spec, tmp_path, InMemorySink())
+    tables = resolve_tables(spec, None, str(tmp_path / "lake"))
+    assert [t.exists(spark) for t in (tables.alerts, tables.features)] == [False, False]
+    silver = tables.silver.read(spark).select("event_id", "device_id", "timestamp", "temperature").collect()
+    assert sorted(tuple(r) for r in silver) == SILVER_1
+    quarantine = tables.quarantine.read(spark).select("reason", "source_offset").collect()
+    assert sorted(tuple(r) for r in quarantine) == QUARANTINE_1
