@@ -78,13 +78,14 @@ export class StreamJobs extends Construct {
     super(scope, id);
     const problems = Problems.of(this);
     const input = props.input;
-    this.streamName = input.name;
+    const { name, source } = input.spec;
+    this.streamName = name;
     this.validate(problems, props);
 
     const emails = [...(props.notificationEmails ?? [])];
-    props.compute.registerStream(input.partitions);
-    const jobCluster = props.compute.mode === 'job' ? { jobClusterKey: 'stream', newCluster: props.compute.newCluster(input.partitions) } : undefined;
-    const libraries = [...notebookLibraries(), ...sourceLibraries(input.source)];
+    props.compute.registerStream(source.partitions);
+    const jobCluster = props.compute.mode === 'job' ? { jobClusterKey: 'stream', newCluster: props.compute.newCluster(source.partitions) } : undefined;
+    const libraries = [...notebookLibraries(), ...sourceLibraries(source.type)];
     const task: JobTask = {
       taskKey: PIPELINE_TASK.taskKey,
       jobClusterKey: jobCluster?.jobClusterKey,
@@ -94,7 +95,7 @@ export class StreamJobs extends Construct {
         source: 'WORKSPACE',
         baseParameters: taskParameters({
           mode: props.mode,
-          spec: JSON.stringify(input.spec ?? {}),
+          spec: JSON.stringify(input.spec),
           tables: props.tables,
           // The pipeline adds `<stream>/<query>` itself (medallion/tables.py), one checkpoint per query.
           checkpointRoot: props.checkpointsUrl,
@@ -111,19 +112,19 @@ export class StreamJobs extends Construct {
         : {}),
     };
     const common = {
-      name: `${input.name}-pipeline`,
+      name: `${name}-pipeline`,
       // One writer per table: rows carry their batch id and each writer checks its table once when it starts,
       // so a second concurrent run of the stream's pipeline would break exactly-once.
       maxConcurrentRuns: 1,
       jobCluster: jobCluster ? [jobCluster] : undefined,
       task: [task],
-      tags: { ...(props.tags ?? {}), stream: input.name },
+      tags: { ...(props.tags ?? {}), stream: name },
     };
 
     if (props.mode === 'continuous') {
       this.job = new Job(this, 'Job', {
         ...common,
-        description: `Continuous pipeline of stream ${input.name}: bronze, silver, quarantine, gold, alerts and features`,
+        description: `Continuous pipeline of stream ${name}: bronze, silver, quarantine, gold, alerts and features`,
         continuous: { pauseStatus: 'UNPAUSED' },
         controlRunState: true,
         emailNotifications: emails.length > 0 ? { onFailure: emails, onStreamingBacklogExceeded: emails, noAlertForSkippedRuns: true } : undefined,
@@ -135,7 +136,7 @@ export class StreamJobs extends Construct {
     const schedule = scheduleOf(props);
     this.job = new Job(this, 'Job', {
       ...common,
-      description: `Scheduled availableNow run of stream ${input.name}: bronze, silver, quarantine, gold, alerts and features`,
+      description: `Scheduled availableNow run of stream ${name}: bronze, silver, quarantine, gold, alerts and features`,
       schedule: { quartzCronExpression: schedule.quartzCronExpression, timezoneId: schedule.timezoneId, pauseStatus: 'UNPAUSED' },
       emailNotifications: emails.length > 0 ? { onFailure: emails, onDurationWarningThresholdExceeded: emails, noAlertForSkippedRuns: true } : undefined,
       health: { rules: [{ metric: 'RUN_DURATION_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 1800 }] },
@@ -149,16 +150,10 @@ export class StreamJobs extends Construct {
    */
   private validate(problems: Problems, props: StreamJobsProps): void {
     const input = props.input;
-    const at = `streams.${input.name}`;
+    const at = `streams.${input.spec.name}`;
     problems.oneOf('mode', props.mode, JOB_MODES);
-    const spec = input.spec as unknown as Record<string, unknown> | null | undefined;
-    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
-      problems.add(`${at}.spec`, spec, 'a stream spec object');
-    } else if (spec.name !== undefined && spec.name !== input.name) {
-      problems.add(`${at}.spec.name`, spec.name, `'${input.name}' (the stream's name)`);
-    }
     for (const problem of sourceCompatibilityProblems(at, {
-      source: input.source,
+      source: input.spec.source.type,
       runtimeVersion: props.compute.runtimeVersion,
       dataSecurityMode: props.compute.dataSecurityMode,
       eventHubNamespaceTier: input.eventHubNamespaceTier,
@@ -204,9 +199,8 @@ function retriesOf(props: StreamJobsProps): { maxRetries: number; minRetryInterv
 function retentionProblems(problems: Problems, props: StreamJobsProps): void {
   const schedule = scheduleOf(props);
   const gap = longestScheduleGapSeconds(schedule.quartzCronExpression);
-  // A spec that is not an object is reported by validate(); it has no retention to compare.
-  const source = (props.input.spec as Partial<StreamJobInput['spec']> | undefined)?.source;
-  if (gap === undefined || !source || !Number.isInteger(source.retentionDays)) return;
+  const source = props.input.spec.source;
+  if (gap === undefined || !Number.isInteger(source.retentionDays)) return;
   const { maxRetries, minRetryIntervalMillis, timeoutSeconds } = retriesOf(props);
   const retries = maxRetries * (timeoutSeconds + minRetryIntervalMillis / 1000);
   const retention = source.retentionDays * 86400;

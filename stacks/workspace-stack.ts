@@ -140,9 +140,10 @@ export class WorkspaceStack extends TerraformStack {
 
   /** Adds the pipeline job of one stream (see `StreamJobs`); the same name twice is a problem. */
   public addStream(input: StreamJobInput, options: AddStreamOptions = {}): StreamJobs {
-    const existing = this.streams.get(input.name);
+    const name = input.spec.name;
+    const existing = this.streams.get(name);
     if (existing) {
-      this.problems.add(`streams.${input.name}`, input.name, 'a stream name not added before');
+      this.problems.add(`streams.${name}`, name, 'a stream name not added before');
       return existing;
     }
     const databricks = this.config.databricks;
@@ -151,13 +152,13 @@ export class WorkspaceStack extends TerraformStack {
         this.secretScope.addSecret(input.secretName, options.connectionString);
       } else {
         this.problems.add(
-          `streams.${input.name}.connectionString`,
+          `streams.${name}.connectionString`,
           undefined,
           "a SecretValue (the listen rule's connection string) when config.databricks.secretScope is 'databricks'",
         );
       }
     }
-    const jobs = new StreamJobs(this, `Stream-${input.name}`, {
+    const jobs = new StreamJobs(this, `Stream-${name}`, {
       input,
       mode: databricks.jobMode,
       compute: this.compute,
@@ -169,7 +170,7 @@ export class WorkspaceStack extends TerraformStack {
       notificationEmails: databricks.notificationEmails,
       tags: { environment: this.config.name },
     });
-    this.streams.set(input.name, jobs);
+    this.streams.set(name, jobs);
     this.addStreamMonitoring(input);
     return jobs;
   }
@@ -183,10 +184,10 @@ export class WorkspaceStack extends TerraformStack {
     const anomaliesTable = input.spec.anomalies.length > 0 ? tableReference(this.tables, input.spec, 'gold', '_alerts') : undefined;
     const alert = this.config.monitoring.anomalyAlert;
     if (anomaliesTable !== undefined)
-      new AnomalyAlert(this, `Anomalies-${input.name}`, {
+      new AnomalyAlert(this, `Anomalies-${input.spec.name}`, {
         warehouseId: this.warehouse.id,
         anomaliesTable,
-        displayName: `${input.name} anomalies`,
+        displayName: `${input.spec.name} anomalies`,
         parentPath: folder,
         minSeverity: alert.minSeverity,
         evaluationMinutes: alert.evaluationMinutes,
@@ -194,9 +195,9 @@ export class WorkspaceStack extends TerraformStack {
         tags: { environment: this.config.name },
       });
     const [firstWindow] = input.spec.windows;
-    new StreamDashboard(this, `Dashboard-${input.name}`, {
+    new StreamDashboard(this, `Dashboard-${input.spec.name}`, {
       warehouseId: this.warehouse.id,
-      displayName: `${input.name} stream`,
+      displayName: `${input.spec.name} stream`,
       parentPath: folder,
       goldTable: tableReference(this.tables, input.spec, 'gold', firstWindow ? `_${firstWindow.id}` : ''),
       anomaliesTable,

@@ -17,15 +17,7 @@ import { validateStreamSpec } from '../streams/validate-stream-spec';
 /** Where a stream's jobs are deployed: the environment's workspace stack (`WorkspaceStack` satisfies it). */
 export interface StreamJobTarget {
   addStream(
-    input: {
-      name: string;
-      spec: object;
-      source: StreamSpecV1['source']['type'];
-      partitions: number;
-      eventHubNamespaceTier: EventHubNamespace['tier'];
-      secretName: string;
-      consumerGroup: string;
-    },
+    input: { spec: StreamSpecV1; eventHubNamespaceTier: EventHubNamespace['tier']; secretName: string },
     options?: { connectionString?: SecretValue },
   ): StreamJobs;
 }
@@ -130,15 +122,8 @@ export class MedallionPipeline extends Construct {
     });
 
     this.jobs = props.jobs?.addStream(
-      {
-        name,
-        spec: this.spec,
-        source: source.type,
-        partitions: source.partitions,
-        eventHubNamespaceTier: this.namespace.tier,
-        secretName,
-        consumerGroup: source.consumerGroups.bronze,
-      },
+      // The source as reported once: the jobs' own checks (retention against the schedule) never repeat a spec problem.
+      { spec: { ...this.spec, source }, eventHubNamespaceTier: this.namespace.tier, secretName },
       { connectionString },
     );
   }

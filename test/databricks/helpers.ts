@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DatabricksProvider } from '@cdktf/provider-databricks/lib/provider';
 import { type App, TerraformOutput, type TerraformStack, Testing } from 'cdktf';
 import type { DatabricksWorkspace } from '../../constructs/databricks/databricks-workspace';
+import type { SourceType } from '../../constructs/streams/stream-definition';
 import { type StreamSpecV1, toStreamSpec } from '../../constructs/streams/stream-spec';
 import type { StreamJobInput } from '../../jobs/stream-job-input';
 import { DEFAULT_ENVIRONMENTS } from '../../stacks/config/defaults';
@@ -60,17 +61,17 @@ export function environment(config: EnvironmentConfig = devConfig(), notebooksDi
   return { app, platform, databricks, workspace };
 }
 
+/** What a test changes of the default stream: its spec's name, source type and partitions, or the input itself. */
+export type StreamOverrides = Partial<StreamJobInput> & { name?: string; source?: SourceType; partitions?: number };
+
 /** A valid stream of the kafka or eventhubs kind. */
-export function stream(overrides: Partial<StreamJobInput> = {}): StreamJobInput {
+export function stream(overrides: StreamOverrides = {}): StreamJobInput {
+  const { name = 'orders', source = 'eventhubs', partitions = 4, ...input } = overrides;
   return {
-    name: 'orders',
-    spec: ordersSpec(overrides.name ?? 'orders', overrides.source ?? 'eventhubs'),
-    source: 'eventhubs',
-    partitions: 4,
+    spec: ordersSpec(name, source, partitions),
     eventHubNamespaceTier: 'Standard',
     secretName: 'orders-listen',
-    consumerGroup: 'databricks',
-    ...overrides,
+    ...input,
   };
 }
 
@@ -90,7 +91,7 @@ export function resolveIn(stack: TerraformStack, value: unknown): unknown {
 }
 
 /** A complete, valid stream spec for the jobs under test. */
-export function ordersSpec(name = 'orders', source: StreamJobInput['source'] = 'eventhubs'): StreamSpecV1 {
+export function ordersSpec(name = 'orders', source: SourceType = 'eventhubs', partitions = 4): StreamSpecV1 {
   return toStreamSpec({
     name,
     schema: {
@@ -104,7 +105,7 @@ export function ordersSpec(name = 'orders', source: StreamJobInput['source'] = '
     eventTimeField: 'ts',
     eventIdField: 'order_id',
     deviceField: 'store_id',
-    source: { type: source, partitions: 4, retentionDays: 1 },
+    source: { type: source, partitions, retentionDays: 1, consumerGroups: { bronze: 'databricks' } },
     watermark: '5 minutes',
     windows: [{ id: 'tumbling_1m', type: 'tumbling', duration: '1 minute' }],
     aggregation: { dimensions: ['store_id'], measures: ['amount'] },
