@@ -1,7 +1,66 @@
-import type { EnvironmentConfig } from './environment';
+import type { EnvironmentConfig, EnvironmentOverride } from './environment';
 
 const WORKLOAD = 'stream';
 const REGION = 'westeurope';
+
+/** Every setting of an environment, as dev has them; the others below say only where they differ. */
+const BASE: EnvironmentConfig = {
+  name: 'dev',
+  shortName: 'dev',
+  production: false,
+  workload: WORKLOAD,
+  region: REGION,
+  uniqueSeed: '',
+  subscriptionId: '',
+  tags: { 'cost-center': 'data-platform', criticality: 'low' },
+  network: { mode: 'public', allowedIpRanges: [], addressSpace: '10.10.0.0/16' },
+  eventHubs: {
+    tier: 'Standard',
+    capacity: 1,
+    autoInflateMaxThroughputUnits: 0,
+    localAuthentication: true,
+    defaultPartitions: 4,
+    defaultRetentionDays: 1,
+    capture: { enabled: false, intervalSeconds: 300, sizeLimitBytes: 314572800 },
+  },
+  storage: { replication: 'LRS', softDeleteDays: 7 },
+  keyVault: { softDeleteDays: 7 },
+  databricks: {
+    runtimeVersion: '15.4.x-scala2.12',
+    nodeType: 'Standard_D4ds_v5',
+    workers: 1,
+    compute: 'job',
+    jobMode: 'availableNow',
+    schedule: '0 0 * * * ?',
+    scheduleTimezone: 'UTC',
+    unityCatalog: false,
+    secretScope: 'keyvault',
+    azureDatabricksObjectId: '',
+    workspaceFolder: '/Shared/streaming-platform',
+    notificationEmails: [],
+  },
+  monitoring: {
+    logRetentionDays: 30,
+    actionGroupShortName: 'strm-dev',
+    alertEmails: [],
+    alertWebhooks: [],
+    lagFactor: 0.1,
+    warehouse: { clusterSize: '2X-Small', serverless: true, autoStopMinutes: 10, maxClusters: 1 },
+    anomalyAlert: { minSeverity: 'critical', evaluationMinutes: 60 },
+  },
+  backend: { type: 'local' },
+};
+
+/** `base` with `changes`: objects one level deep are merged, everything else replaced. */
+function differing(base: EnvironmentConfig, changes: EnvironmentOverride): EnvironmentConfig {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(changes)) {
+    const current = merged[key];
+    const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    merged[key] = isObject(current) && isObject(value) ? { ...(current as object), ...(value as object) } : value;
+  }
+  return merged as unknown as EnvironmentConfig;
+}
 
 /**
  * The embedded defaults: every environment synthesizes with these alone, with no credentials and no
@@ -9,142 +68,50 @@ const REGION = 'westeurope';
  * `PLATFORM_CONFIG` (see `load.ts`).
  */
 export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
-  dev: {
-    name: 'dev',
-    shortName: 'dev',
-    production: false,
-    workload: WORKLOAD,
-    region: REGION,
-    uniqueSeed: '',
-    subscriptionId: '',
-    tags: { 'cost-center': 'data-platform', criticality: 'low' },
-    network: { mode: 'public', allowedIpRanges: [], addressSpace: '10.10.0.0/16' },
-    eventHubs: {
-      tier: 'Standard',
-      capacity: 1,
-      autoInflateMaxThroughputUnits: 0,
-      localAuthentication: true,
-      defaultPartitions: 4,
-      defaultRetentionDays: 1,
-      capture: { enabled: false, intervalSeconds: 300, sizeLimitBytes: 314572800 },
-    },
-    storage: { replication: 'LRS', softDeleteDays: 7 },
-    keyVault: { softDeleteDays: 7 },
-    databricks: {
-      runtimeVersion: '15.4.x-scala2.12',
-      nodeType: 'Standard_D4ds_v5',
-      workers: 1,
-      compute: 'job',
-      jobMode: 'availableNow',
-      schedule: '0 0 * * * ?',
-      scheduleTimezone: 'UTC',
-      unityCatalog: false,
-      secretScope: 'keyvault',
-      azureDatabricksObjectId: '',
-      workspaceFolder: '/Shared/streaming-platform',
-      notificationEmails: [],
-    },
-    monitoring: {
-      logRetentionDays: 30,
-      actionGroupShortName: 'strm-dev',
-      alertEmails: [],
-      alertWebhooks: [],
-      lagFactor: 0.1,
-      warehouse: { clusterSize: '2X-Small', serverless: true, autoStopMinutes: 10, maxClusters: 1 },
-      anomalyAlert: { minSeverity: 'critical', evaluationMinutes: 60 },
-    },
-    backend: { type: 'local' },
-  },
-  staging: {
+  dev: BASE,
+  staging: differing(BASE, {
     name: 'staging',
     shortName: 'stg',
-    production: false,
-    workload: WORKLOAD,
-    region: REGION,
-    uniqueSeed: '',
-    subscriptionId: '',
-    tags: { 'cost-center': 'data-platform', criticality: 'medium' },
-    network: { mode: 'public', allowedIpRanges: [], addressSpace: '10.20.0.0/16' },
+    tags: { criticality: 'medium' },
+    network: { addressSpace: '10.20.0.0/16' },
     eventHubs: {
-      tier: 'Standard',
       capacity: 2,
       autoInflateMaxThroughputUnits: 4,
-      localAuthentication: true,
       defaultPartitions: 8,
       defaultRetentionDays: 3,
-      capture: { enabled: true, intervalSeconds: 300, sizeLimitBytes: 314572800 },
+      capture: { ...BASE.eventHubs.capture, enabled: true },
     },
     storage: { replication: 'ZRS', softDeleteDays: 14 },
     keyVault: { softDeleteDays: 30 },
-    databricks: {
-      runtimeVersion: '15.4.x-scala2.12',
-      nodeType: 'Standard_D4ds_v5',
-      workers: 2,
-      compute: 'job',
-      jobMode: 'continuous',
-      schedule: '0 0 * * * ?',
-      scheduleTimezone: 'UTC',
-      unityCatalog: true,
-      secretScope: 'keyvault',
-      azureDatabricksObjectId: '',
-      workspaceFolder: '/Shared/streaming-platform',
-      notificationEmails: [],
-    },
+    databricks: { workers: 2, jobMode: 'continuous', unityCatalog: true },
     monitoring: {
       logRetentionDays: 60,
       actionGroupShortName: 'strm-stg',
-      alertEmails: [],
-      alertWebhooks: [],
-      lagFactor: 0.1,
-      warehouse: { clusterSize: 'X-Small', serverless: true, autoStopMinutes: 10, maxClusters: 2 },
+      warehouse: { ...BASE.monitoring.warehouse, clusterSize: 'X-Small', maxClusters: 2 },
       anomalyAlert: { minSeverity: 'warning', evaluationMinutes: 15 },
     },
-    backend: { type: 'local' },
-  },
-  prod: {
+  }),
+  prod: differing(BASE, {
     name: 'prod',
     shortName: 'prd',
     production: true,
-    workload: WORKLOAD,
-    region: REGION,
-    uniqueSeed: '',
-    subscriptionId: '',
-    tags: { 'cost-center': 'data-platform', criticality: 'high' },
-    network: { mode: 'private', allowedIpRanges: [], addressSpace: '10.30.0.0/16' },
+    tags: { criticality: 'high' },
+    network: { mode: 'private', addressSpace: '10.30.0.0/16' },
     eventHubs: {
       tier: 'Premium',
       capacity: 1,
-      autoInflateMaxThroughputUnits: 0,
-      localAuthentication: true,
       defaultPartitions: 16,
       defaultRetentionDays: 7,
-      capture: { enabled: true, intervalSeconds: 300, sizeLimitBytes: 314572800 },
+      capture: { ...BASE.eventHubs.capture, enabled: true },
     },
     storage: { replication: 'GZRS', softDeleteDays: 30 },
     keyVault: { softDeleteDays: 90 },
-    databricks: {
-      runtimeVersion: '15.4.x-scala2.12',
-      nodeType: 'Standard_D8ds_v5',
-      workers: 4,
-      compute: 'job',
-      jobMode: 'continuous',
-      schedule: '0 0 * * * ?',
-      scheduleTimezone: 'UTC',
-      unityCatalog: true,
-      secretScope: 'keyvault',
-      azureDatabricksObjectId: '',
-      workspaceFolder: '/Shared/streaming-platform',
-      notificationEmails: [],
-    },
+    databricks: { nodeType: 'Standard_D8ds_v5', workers: 4, jobMode: 'continuous', unityCatalog: true },
     monitoring: {
       logRetentionDays: 365,
       actionGroupShortName: 'strm-prd',
-      alertEmails: [],
-      alertWebhooks: [],
-      lagFactor: 0.1,
-      warehouse: { clusterSize: 'Small', serverless: true, autoStopMinutes: 15, maxClusters: 4 },
+      warehouse: { ...BASE.monitoring.warehouse, clusterSize: 'Small', autoStopMinutes: 15, maxClusters: 4 },
       anomalyAlert: { minSeverity: 'warning', evaluationMinutes: 15 },
     },
-    backend: { type: 'local' },
-  },
+  }),
 };
