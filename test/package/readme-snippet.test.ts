@@ -5,13 +5,16 @@ import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** The README's "add a stream" snippet, exactly as published. */
-function readmeSnippet(): string {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const match = /<!-- snippet: add-a-stream[^>]*-->\s*```ts\n([\s\S]*?)```\s*<!-- end snippet -->/.exec(readme);
-  if (!match) throw new Error('README.md has no add-a-stream snippet');
+/** A marked snippet of a document, exactly as published. */
+function snippet(document: string, name: string): string {
+  const text = fs.readFileSync(path.join(root, document), 'utf8');
+  const match = new RegExp(`<!-- snippet: ${name}[^>]*-->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\`\\s*<!-- end snippet -->`).exec(text);
+  if (!match) throw new Error(`${document} has no ${name} snippet`);
   return match[1];
 }
+
+/** The README's "add a stream" snippet. */
+const readmeSnippet = (): string => snippet('README.md', 'add-a-stream');
 
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -108,5 +111,24 @@ describe('the published package', () => {
     const links = [...readme.matchAll(/\]\(([a-zA-Z][^)#:]*)\)/g)].map((m) => m[1]);
     expect(links.length).toBeGreaterThan(0);
     expect(links.filter((link) => !fs.existsSync(path.join(installed, link)))).toEqual([]);
+  });
+
+  test("docs/streams.md's clickstream compiles and synthesizes in every default environment", () => {
+    fs.rmSync(path.join(scratch, 'cdktf.out'), { recursive: true, force: true });
+    compile(snippet('docs/streams.md', 'clickstream'));
+    run(process.execPath, ['main.js'], scratch);
+    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(scratch, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    for (const env of ['dev', 'staging', 'prod']) {
+      const platform = read(`${env}-platform`);
+      const workspace = read(`${env}-workspace`);
+      const hubs = Object.values(platform.resource.azurerm_eventhub as Record<string, { name: string; partition_count: number }>);
+      expect(hubs.map((hub) => [hub.name, hub.partition_count])).toEqual([['evh-clickstream', { dev: 4, staging: 8, prod: 16 }[env]]]);
+      expect(platform.resource.azurerm_eventhub_consumer_group).toBeUndefined();
+      const jobs = Object.values(workspace.resource.databricks_job as Record<string, { name: string }>).map((job) => job.name);
+      expect(jobs).toContain('clickstream-pipeline');
+      expect(Object.values(workspace.resource.databricks_alert as Record<string, { display_name: string }>).map((a) => a.display_name)).toEqual([
+        'clickstream anomalies',
+      ]);
+    }
   });
 });
