@@ -71,7 +71,7 @@ export interface StreamJobsProps extends StreamJobsEnvironment {
  */
 export class StreamJobs extends Construct {
   /** The stream's job (escape hatch). */
-  public readonly job: Job;
+  public readonly resource: Job;
   public readonly streamName: string;
 
   public constructor(scope: Construct, id: string, props: StreamJobsProps) {
@@ -122,7 +122,7 @@ export class StreamJobs extends Construct {
     };
 
     if (props.mode === 'continuous') {
-      this.job = new Job(this, 'Job', {
+      this.resource = new Job(this, 'Job', {
         ...common,
         description: `Continuous pipeline of stream ${name}: bronze, silver, quarantine, gold, alerts and features`,
         continuous: { pauseStatus: 'UNPAUSED' },
@@ -134,7 +134,7 @@ export class StreamJobs extends Construct {
     }
 
     const schedule = scheduleOf(props);
-    this.job = new Job(this, 'Job', {
+    this.resource = new Job(this, 'Job', {
       ...common,
       description: `Scheduled availableNow run of stream ${name}: bronze, silver, quarantine, gold, alerts and features`,
       schedule: { quartzCronExpression: schedule.quartzCronExpression, timezoneId: schedule.timezoneId, pauseStatus: 'UNPAUSED' },

@@ -149,7 +149,7 @@ export class PlatformStack extends TerraformStack {
     this.logs = new LogAnalytics(this, 'Logs', { naming: this.naming, resourceGroupName, location, retentionDays: monitoring.logRetentionDays });
     this.logs.addDiagnostics('EventHubs', this.namespace.resource);
     this.logs.addDiagnostics('KeyVault', this.keyVault.resource);
-    this.logs.addDiagnostics('Lake', this.lake.account);
+    this.logs.addDiagnostics('Lake', this.lake.resource);
     this.logs.addDiagnostics('Databricks', this.databricks.resource);
     this.alerts = new StreamAlerts(this, 'Alerts', {
       namespace: this.namespace,
@@ -167,8 +167,8 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, 'eventhub_namespace_name', { value: this.namespace.resource.name });
     new TerraformOutput(this, 'eventhub_namespace_id', { value: this.namespace.id });
     new TerraformOutput(this, 'key_vault_uri', { value: this.keyVault.vaultUri });
-    new TerraformOutput(this, 'lake_account_name', { value: this.lake.account.name });
-    new TerraformOutput(this, 'lake_dfs_endpoint', { value: this.lake.account.primaryDfsEndpoint });
+    new TerraformOutput(this, 'lake_account_name', { value: this.lake.resource.name });
+    new TerraformOutput(this, 'lake_dfs_endpoint', { value: this.lake.resource.primaryDfsEndpoint });
     new TerraformOutput(this, 'log_analytics_workspace_id', { value: this.logs.id });
   }
 }

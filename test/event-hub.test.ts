@@ -133,9 +133,9 @@ describe('EventHub', () => {
     expect(problemsOf(stack)).toEqual(["[test/Events/Telemetry] authorizationRules.admin.right = 'manage' is invalid; allowed: one of 'listen', 'send'"]);
   });
 
-  test('grantListen scopes the receiver role to the event hub', () => {
+  test('grantReceive scopes the receiver role to the event hub', () => {
     const { stack, eventHub } = hub('Standard');
-    eventHub.grantListen({ principalId: 'reader-object-id', principalType: 'Group' });
+    eventHub.grantReceive({ principalId: 'reader-object-id', principalType: 'Group' });
     expect(onlyResource(synthJson(stack), 'azurerm_role_assignment')).toEqual({
       scope: refOf(eventHub.resource, 'id'),
       role_definition_name: 'Azure Event Hubs Data Receiver',

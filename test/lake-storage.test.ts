@@ -36,7 +36,7 @@ describe('LakeStorage', () => {
     const containers = Object.values(resourcesOf(synthJson(stack), 'azurerm_storage_container'));
     expect(containers.map((c) => c.name).sort()).toEqual([...LAKE_CONTAINERS].sort());
     for (const container of containers) {
-      expect(container).toEqual({ name: container.name, storage_account_id: refOf(construct.account, 'id'), container_access_type: 'private' });
+      expect(container).toEqual({ name: container.name, storage_account_id: refOf(construct.resource, 'id'), container_access_type: 'private' });
     }
   });
 

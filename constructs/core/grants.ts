@@ -15,7 +15,7 @@ export interface Grantee {
 /**
  * Assigns a built-in role on `scopeId` to a grantee, as a child of `scope`.
  *
- * Role assignments are created by methods on the resources (`grantListen`, `grantSecretsRead`...)
+ * Role assignments are created by methods on the resources (`grantReceive`, `grantSecretsRead`...)
  * rather than by hand, so the scope is always the narrowest resource that needs it.
  */
 export function assignRole(scope: Construct, id: string, scopeId: string, roleDefinitionName: string, grantee: Grantee): RoleAssignment {

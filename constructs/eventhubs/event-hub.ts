@@ -166,7 +166,7 @@ export class EventHub extends Construct {
   }
 
   /** Grants "Azure Event Hubs Data Receiver" on this event hub only. */
-  public grantListen(grantee: Grantee, id = 'DataReceiver'): RoleAssignment {
+  public grantReceive(grantee: Grantee, id = 'DataReceiver'): RoleAssignment {
     return assignRole(this, id, this.resource.id, 'Azure Event Hubs Data Receiver', grantee);
   }
 

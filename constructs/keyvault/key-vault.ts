@@ -142,14 +142,14 @@ export class KeyVault extends Construct {
     return secret;
   }
 
-  /** Grants "Key Vault Secrets User" (read secret values) on the whole vault. */
-  public grantSecretsRead(grantee: Grantee, id = 'SecretsUser'): RoleAssignment {
-    return assignRole(this, id, this.resource.id, 'Key Vault Secrets User', grantee);
-  }
-
-  /** Grants "Key Vault Secrets User" on one secret only. */
-  public grantSecretRead(secret: KeyVaultSecret, grantee: Grantee, id = `SecretUser-${secret.name}`): RoleAssignment {
-    return assignRole(this, id, secret.resourceVersionlessId, 'Key Vault Secrets User', grantee);
+  /**
+   * Grants "Key Vault Secrets User" (read secret values) on the whole vault, or with `secret` on that secret only.
+   * @param options.id the role assignment's construct id (default `SecretsUser`, or `SecretUser-<secret name>`)
+   */
+  public grantSecretsRead(grantee: Grantee, options: { readonly secret?: KeyVaultSecret; readonly id?: string } = {}): RoleAssignment {
+    const { secret } = options;
+    const id = options.id ?? (secret ? `SecretUser-${secret.name}` : 'SecretsUser');
+    return assignRole(this, id, secret ? secret.resourceVersionlessId : this.resource.id, 'Key Vault Secrets User', grantee);
   }
 
   /** Grants "Key Vault Secrets Officer" (create and update secrets), for the deploying principal. */

@@ -72,7 +72,7 @@ export function diagnosticSettingsOf(resource: IConstruct): readonly MonitorDiag
  */
 export class LogAnalytics extends Construct {
   /** The underlying workspace (escape hatch). */
-  public readonly workspace: LogAnalyticsWorkspace;
+  public readonly resource: LogAnalyticsWorkspace;
   public readonly name: string;
   public readonly retentionDays: number;
   private readonly problems: Problems;
@@ -89,7 +89,7 @@ export class LogAnalytics extends Construct {
       this.problems.add('dailyQuotaGb', Number.isFinite(quota) ? quota : String(quota), 'a number of GB greater than 0, or undefined for no cap');
     }
 
-    this.workspace = new LogAnalyticsWorkspace(this, 'Workspace', {
+    this.resource = new LogAnalyticsWorkspace(this, 'Workspace', {
       name: this.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -104,7 +104,7 @@ export class LogAnalytics extends Construct {
 
   /** The workspace's resource id. */
   public get id(): string {
-    return this.workspace.id;
+    return this.resource.id;
   }
 
   /**
@@ -125,7 +125,7 @@ export class LogAnalytics extends Construct {
         new MonitorDiagnosticSetting(this, target.subResource ? `${id}${target.subResource.replace(/\//g, '-')}` : id, {
           name,
           targetResourceId: `${resource.id}${target.subResource}`,
-          logAnalyticsWorkspaceId: this.workspace.id,
+          logAnalyticsWorkspaceId: this.resource.id,
           logAnalyticsDestinationType: target.destinationType,
           enabledLog: target.logCategoryGroup ? [{ categoryGroup: target.logCategoryGroup }] : undefined,
           enabledMetric: target.metricCategories.length > 0 ? target.metricCategories.map((category) => ({ category })) : undefined,

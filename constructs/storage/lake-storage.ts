@@ -49,7 +49,7 @@ export interface LakeStorageProps {
  */
 export class LakeStorage extends Construct {
   /** The underlying account (escape hatch). */
-  public readonly account: StorageAccount;
+  public readonly resource: StorageAccount;
   public readonly name: string;
   private readonly containers = new Map<string, StorageContainer>();
   private readonly problems: Problems;
@@ -68,7 +68,7 @@ export class LakeStorage extends Construct {
       );
     }
 
-    this.account = new StorageAccount(this, 'Account', {
+    this.resource = new StorageAccount(this, 'Account', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -101,7 +101,7 @@ export class LakeStorage extends Construct {
 
   /** The account's resource id. */
   public get id(): string {
-    return this.account.id;
+    return this.resource.id;
   }
 
   /** Adds a private container (file system). Adding the same name twice returns the first. */
@@ -111,7 +111,7 @@ export class LakeStorage extends Construct {
     this.problems.matches(`containers.${name}`, name, NAME_RULES.storageContainer.pattern, NAME_RULES.storageContainer.rule);
     const container = new StorageContainer(this, `Container-${name}`, {
       name,
-      storageAccountId: this.account.id,
+      storageAccountId: this.resource.id,
       containerAccessType: 'private',
     });
     this.containers.set(name, container);
@@ -136,12 +136,12 @@ export class LakeStorage extends Construct {
   /** Where Event Hubs Capture writes: the `capture` container. */
   public captureDestination(): CaptureDestination {
     this.container('capture');
-    return { storageAccountId: this.account.id, containerName: 'capture' };
+    return { storageAccountId: this.resource.id, containerName: 'capture' };
   }
 
   /** Grants "Storage Blob Data Contributor" on the account (read, write and delete lake data). */
   public grantReadWrite(grantee: Grantee, id = 'BlobDataContributor'): RoleAssignment {
-    return assignRole(this, id, this.account.id, 'Storage Blob Data Contributor', grantee);
+    return assignRole(this, id, this.resource.id, 'Storage Blob Data Contributor', grantee);
   }
 
   /** Grants "Storage Blob Data Reader" on one container only. */

@@ -148,7 +148,7 @@ describe('DatabricksWorkspace', () => {
     construct.grantLakeAccess(lake);
     // THEN
     expect(onlyResource(synthJson(stack), 'azurerm_role_assignment')).toEqual({
-      scope: refOf(lake.account, 'id'),
+      scope: refOf(lake.resource, 'id'),
       role_definition_name: 'Storage Blob Data Contributor',
       principal_id: `\${${construct.accessConnector.terraformResourceType}.${stack.getLogicalId(construct.accessConnector)}.identity[0].principal_id}`,
       principal_type: 'ServicePrincipal',

@@ -165,8 +165,8 @@ describe('StreamJobs, availableNow', () => {
     // GIVEN / WHEN
     const { stack, construct, bodies } = jobs();
     // THEN
-    expect(Object.keys(synthJson(stack).resource?.databricks_job ?? {})).toEqual([stack.getLogicalId(construct.job)]);
-    expect(bodies().map((job) => job.name)).toEqual([construct.job.nameInput]);
+    expect(Object.keys(synthJson(stack).resource?.databricks_job ?? {})).toEqual([stack.getLogicalId(construct.resource)]);
+    expect(bodies().map((job) => job.name)).toEqual([construct.resource.nameInput]);
   });
 });
 

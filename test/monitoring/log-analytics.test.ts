@@ -67,7 +67,7 @@ describe('LogAnalytics', () => {
     expect(onlyResource(synthJson(stack), 'azurerm_monitor_diagnostic_setting')).toEqual({
       name: 'diag-log-stream-dev-weu',
       target_resource_id: refOf(ns, 'id'),
-      log_analytics_workspace_id: refOf(log.workspace, 'id'),
+      log_analytics_workspace_id: refOf(log.resource, 'id'),
       log_analytics_destination_type: 'Dedicated',
       enabled_log: [{ category_group: 'allLogs' }],
       enabled_metric: [{ category: 'AllMetrics' }],
@@ -87,7 +87,7 @@ describe('LogAnalytics', () => {
     expect(onlyResource(synthJson(stack), 'azurerm_monitor_diagnostic_setting')).toEqual({
       name: 'diag-log-stream-dev-weu',
       target_resource_id: refOf(vault, 'id'),
-      log_analytics_workspace_id: refOf(log.workspace, 'id'),
+      log_analytics_workspace_id: refOf(log.resource, 'id'),
       log_analytics_destination_type: 'Dedicated',
       enabled_log: [{ category_group: 'allLogs' }],
       enabled_metric: [{ category: 'AllMetrics' }],
@@ -109,14 +109,14 @@ describe('LogAnalytics', () => {
       {
         name: 'diag-log-stream-dev-weu',
         target_resource_id: `${refOf(account, 'id')}/blobServices/default`,
-        log_analytics_workspace_id: refOf(log.workspace, 'id'),
+        log_analytics_workspace_id: refOf(log.resource, 'id'),
         enabled_log: [{ category_group: 'allLogs' }],
         enabled_metric: [{ category: 'Transaction' }],
       },
       {
         name: 'diag-log-stream-dev-weu',
         target_resource_id: refOf(account, 'id'),
-        log_analytics_workspace_id: refOf(log.workspace, 'id'),
+        log_analytics_workspace_id: refOf(log.resource, 'id'),
         enabled_metric: [{ category: 'Transaction' }],
       },
     ]);
@@ -134,7 +134,7 @@ describe('LogAnalytics', () => {
     expect(onlyResource(synthJson(stack), 'azurerm_monitor_diagnostic_setting')).toEqual({
       name: 'to-central-logs',
       target_resource_id: refOf(workspace, 'id'),
-      log_analytics_workspace_id: refOf(log.workspace, 'id'),
+      log_analytics_workspace_id: refOf(log.resource, 'id'),
       log_analytics_destination_type: 'Dedicated',
       enabled_log: [{ category_group: 'allLogs' }],
     });

@@ -41,7 +41,7 @@ describe('MedallionPipeline', () => {
     const { pipelines, workspace, workspaceJson } = environment('dev');
     const jobs = streamJobsOf(workspaceJson);
     expect(jobs.map((job) => job.name)).toEqual(['iot-telemetry-pipeline']);
-    expect(pipelines[0].jobs?.job.nameInput).toBe('iot-telemetry-pipeline');
+    expect(pipelines[0].jobs?.resource.nameInput).toBe('iot-telemetry-pipeline');
     const tasks = jobs[0].task as Array<{ task_key: string; notebook_task: { notebook_path: string; base_parameters: Record<string, string> } }>;
     expect(tasks.map((task) => [task.task_key, task.notebook_task.notebook_path])).toEqual([['pipeline', '/Shared/streaming-platform/dev/pipeline']]);
     const parameters = tasks[0].notebook_task.base_parameters;
@@ -57,7 +57,7 @@ describe('MedallionPipeline', () => {
     expect(hub.capture_description).toMatchObject({
       enabled: true,
       encoding: 'Avro',
-      destination: { blob_container_name: 'capture', storage_account_id: refOf(staging.platform.lake.account, 'id') },
+      destination: { blob_container_name: 'capture', storage_account_id: refOf(staging.platform.lake.resource, 'id') },
     });
   });
 

@@ -36,7 +36,7 @@ describe('PolicyAspect', () => {
     const stack = testStack();
     const logs = new LogAnalytics(stack, 'Logs', { naming, resourceGroupName: 'rg', location: LOCATION });
     logs.addDiagnostics('Events', namespace(stack).resource);
-    logs.addDiagnostics('Lake', lake(stack).account);
+    logs.addDiagnostics('Lake', lake(stack).resource);
     logs.addDiagnostics('Vault', vault(stack).resource);
     // WHEN
     const aspect = checkPolicies(stack);

@@ -9,7 +9,7 @@ describe('SP-LC1 prevent_destroy on stateful resources (prod)', () => {
     const stack = testStack();
     const events = namespace(stack);
     const hub = events.addEventHub('Hub', { name: 'telemetry' });
-    for (const resource of [events.resource, hub.resource, lake(stack).account]) resource.lifecycle = { preventDestroy: true };
+    for (const resource of [events.resource, hub.resource, lake(stack).resource]) resource.lifecycle = { preventDestroy: true };
     vault(stack).resource.addOverride('lifecycle.prevent_destroy', true);
     // WHEN
     checkPolicies(stack, { rules, environment: 'prod', production: true });
