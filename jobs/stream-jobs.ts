@@ -1,4 +1,4 @@
-import { Job, type JobTask } from '@cdktf/provider-databricks/lib/job';
+import { Job, type JobConfig, type JobTask } from '@cdktf/provider-databricks/lib/job';
 import { Construct } from 'constructs';
 import { EMAIL_RULE } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
@@ -76,70 +76,21 @@ export class StreamJobs extends Construct {
 
   public constructor(scope: Construct, id: string, props: StreamJobsProps) {
     super(scope, id);
-    const problems = Problems.of(this);
-    const input = props.input;
-    const { name, source } = input.spec;
+    const { name, source } = props.input.spec;
     this.streamName = name;
-    this.validate(problems, props);
+    this.validate(Problems.of(this), props);
 
-    const emails = [...(props.notificationEmails ?? [])];
     props.compute.registerStream(source.partitions);
     const jobCluster = props.compute.mode === 'job' ? { jobClusterKey: 'stream', newCluster: props.compute.newCluster(source.partitions) } : undefined;
-    const libraries = [...notebookLibraries(), ...sourceLibraries(source.type)];
-    const task: JobTask = {
-      taskKey: PIPELINE_TASK.taskKey,
-      jobClusterKey: jobCluster?.jobClusterKey,
-      existingClusterId: jobCluster ? undefined : props.compute.existingClusterId,
-      notebookTask: {
-        notebookPath: props.notebooks.notebookPath(PIPELINE_TASK.notebook),
-        source: 'WORKSPACE',
-        baseParameters: taskParameters({
-          mode: props.mode,
-          spec: JSON.stringify(input.spec),
-          tables: props.tables,
-          // The pipeline adds `<stream>/<query>` itself (medallion/tables.py), one checkpoint per query.
-          checkpointRoot: props.checkpointsUrl,
-          secretScope: props.secretScope,
-          secretKey: input.secretName,
-        }),
-      },
-      library: libraries.length > 0 ? libraries : undefined,
-      ...(props.mode === 'availableNow'
-        ? {
-            ...retriesOf(props),
-            retryOnTimeout: true,
-          }
-        : {}),
-    };
-    const common = {
+    this.resource = new Job(this, 'Job', {
       name: `${name}-pipeline`,
       // One writer per table: rows carry their batch id and each writer checks its table once when it starts,
       // so a second concurrent run of the stream's pipeline would break exactly-once.
       maxConcurrentRuns: 1,
       jobCluster: jobCluster ? [jobCluster] : undefined,
-      task: [task],
+      task: [pipelineTask(props, jobCluster?.jobClusterKey)],
       tags: { ...(props.tags ?? {}), stream: name },
-    };
-
-    if (props.mode === 'continuous') {
-      this.resource = new Job(this, 'Job', {
-        ...common,
-        description: `Continuous pipeline of stream ${name}: bronze, silver, quarantine, gold, alerts and features`,
-        continuous: { pauseStatus: 'UNPAUSED' },
-        controlRunState: true,
-        emailNotifications: emails.length > 0 ? { onFailure: emails, onStreamingBacklogExceeded: emails, noAlertForSkippedRuns: true } : undefined,
-        health: { rules: [{ metric: 'STREAMING_BACKLOG_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 600 }] },
-      });
-      return;
-    }
-
-    const schedule = scheduleOf(props);
-    this.resource = new Job(this, 'Job', {
-      ...common,
-      description: `Scheduled availableNow run of stream ${name}: bronze, silver, quarantine, gold, alerts and features`,
-      schedule: { quartzCronExpression: schedule.quartzCronExpression, timezoneId: schedule.timezoneId, pauseStatus: 'UNPAUSED' },
-      emailNotifications: emails.length > 0 ? { onFailure: emails, onDurationWarningThresholdExceeded: emails, noAlertForSkippedRuns: true } : undefined,
-      health: { rules: [{ metric: 'RUN_DURATION_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 1800 }] },
+      ...(props.mode === 'continuous' ? continuousRun(props) : scheduledRun(props)),
     });
   }
 
@@ -216,4 +167,53 @@ function retentionProblems(problems: Problems, props: StreamJobsProps): void {
 
 function hours(seconds: number): string {
   return `${Number((seconds / 3600).toFixed(2))} h`;
+}
+
+/** The one task: the `pipeline` notebook with the stream's parameters, on the job cluster or the shared one. */
+function pipelineTask(props: StreamJobsProps, jobClusterKey: string | undefined): JobTask {
+  const libraries = [...notebookLibraries(), ...sourceLibraries(props.input.spec.source.type)];
+  return {
+    taskKey: PIPELINE_TASK.taskKey,
+    jobClusterKey,
+    existingClusterId: jobClusterKey ? undefined : props.compute.existingClusterId,
+    notebookTask: {
+      notebookPath: props.notebooks.notebookPath(PIPELINE_TASK.notebook),
+      source: 'WORKSPACE',
+      baseParameters: taskParameters({
+        mode: props.mode,
+        spec: JSON.stringify(props.input.spec),
+        tables: props.tables,
+        // The pipeline adds `<stream>/<query>` itself (medallion/tables.py), one checkpoint per query.
+        checkpointRoot: props.checkpointsUrl,
+        secretScope: props.secretScope,
+        secretKey: props.input.secretName,
+      }),
+    },
+    library: libraries.length > 0 ? libraries : undefined,
+    ...(props.mode === 'availableNow' ? { ...retriesOf(props), retryOnTimeout: true } : {}),
+  };
+}
+
+/** A continuous job: restarted on redeploy, warned about when its streaming backlog grows. */
+function continuousRun(props: StreamJobsProps): Partial<JobConfig> {
+  const emails = [...(props.notificationEmails ?? [])];
+  return {
+    description: `Continuous pipeline of stream ${props.input.spec.name}: bronze, silver, quarantine, gold, alerts and features`,
+    continuous: { pauseStatus: 'UNPAUSED' },
+    controlRunState: true,
+    emailNotifications: emails.length > 0 ? { onFailure: emails, onStreamingBacklogExceeded: emails, noAlertForSkippedRuns: true } : undefined,
+    health: { rules: [{ metric: 'STREAMING_BACKLOG_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 600 }] },
+  };
+}
+
+/** A scheduled availableNow job: runs on the schedule, warned about when a run takes too long. */
+function scheduledRun(props: StreamJobsProps): Partial<JobConfig> {
+  const emails = [...(props.notificationEmails ?? [])];
+  const schedule = scheduleOf(props);
+  return {
+    description: `Scheduled availableNow run of stream ${props.input.spec.name}: bronze, silver, quarantine, gold, alerts and features`,
+    schedule: { quartzCronExpression: schedule.quartzCronExpression, timezoneId: schedule.timezoneId, pauseStatus: 'UNPAUSED' },
+    emailNotifications: emails.length > 0 ? { onFailure: emails, onDurationWarningThresholdExceeded: emails, noAlertForSkippedRuns: true } : undefined,
+    health: { rules: [{ metric: 'RUN_DURATION_SECONDS', op: 'GREATER_THAN', value: props.warningThresholdSeconds ?? 1800 }] },
+  };
 }
