@@ -48,12 +48,8 @@ export class PlatformStack extends TerraformStack {
     super(scope, id);
     const config = props.config;
     this.config = config;
-    const problems = Problems.of(this);
-    problems.oneOf('config.network.mode', config.network.mode, ['public', 'private'] as const);
     this.naming = new Naming({ workload: config.workload, environment: config.shortName, region: config.region, uniqueSeed: config.uniqueSeed });
-    for (const problem of this.naming.validate()) {
-      problems.add(`config.${problem.field === 'environment' ? 'shortName' : problem.field}`, problem.value, problem.allowed);
-    }
+    this.validateConfig();
     this.tags = standardTags(config.workload, config.name, config.tags);
     Aspects.of(this).add(new TagsAspect(this.tags));
 
@@ -109,23 +105,7 @@ export class PlatformStack extends TerraformStack {
     });
     this.keyVault.addSecretDependency(this.keyVault.grantSecretsWrite({ principalId: this.deployer.objectId }, 'DeployerSecretsOfficer'));
 
-    if (this.network) {
-      const network = this.network;
-      const endpoint = (name: string, resourceId: string, subresource: PrivateLinkSubresource) =>
-        new PrivateEndpointFor(this, `PrivateEndpoint-${name}`, {
-          name: this.naming.privateEndpoint(name),
-          resourceGroupName,
-          location,
-          subnetId: network.endpointSubnet.id,
-          resourceId,
-          subresource,
-          privateDnsZoneId: network.dnsZoneId(subresource),
-        });
-      endpoint('evhns', this.namespace.id, 'namespace');
-      endpoint('kv', this.keyVault.id, 'vault');
-      endpoint('st-dfs', this.lake.id, 'dfs');
-      endpoint('st-blob', this.lake.id, 'blob');
-    }
+    if (this.network) this.addPrivateEndpoints(this.network, resourceGroupName, location);
 
     // Private mode injects the clusters into the environment's VNet; the workspace UI stays reachable
     // for users (a front-end Private Link is a further step this package leaves to the network team).
@@ -145,24 +125,65 @@ export class PlatformStack extends TerraformStack {
     });
     this.databricks.grantLakeAccess(this.lake);
 
-    const monitoring = config.monitoring;
-    this.logs = new LogAnalytics(this, 'Logs', { naming: this.naming, resourceGroupName, location, retentionDays: monitoring.logRetentionDays });
-    this.logs.addDiagnostics('EventHubs', this.namespace.resource);
-    this.logs.addDiagnostics('KeyVault', this.keyVault.resource);
-    this.logs.addDiagnostics('Lake', this.lake.resource);
-    this.logs.addDiagnostics('Databricks', this.databricks.resource);
-    this.alerts = new StreamAlerts(this, 'Alerts', {
+    this.logs = this.addLogs(resourceGroupName, location);
+    this.alerts = this.addAlerts(resourceGroupName);
+
+    this.addOutputs(resourceGroupName);
+  }
+
+  private validateConfig(): void {
+    const problems = Problems.of(this);
+    problems.oneOf('config.network.mode', this.config.network.mode, ['public', 'private'] as const);
+    for (const problem of this.naming.validate()) {
+      problems.add(`config.${problem.field === 'environment' ? 'shortName' : problem.field}`, problem.value, problem.allowed);
+    }
+  }
+
+  /** Private endpoints of the namespace, the vault and the lake (dfs and blob) in the environment's VNet. */
+  private addPrivateEndpoints(network: PrivateNetwork, resourceGroupName: string, location: string): void {
+    const endpoint = (name: string, resourceId: string, subresource: PrivateLinkSubresource) =>
+      new PrivateEndpointFor(this, `PrivateEndpoint-${name}`, {
+        name: this.naming.privateEndpoint(name),
+        resourceGroupName,
+        location,
+        subnetId: network.endpointSubnet.id,
+        resourceId,
+        subresource,
+        privateDnsZoneId: network.dnsZoneId(subresource),
+      });
+    endpoint('evhns', this.namespace.id, 'namespace');
+    endpoint('kv', this.keyVault.id, 'vault');
+    endpoint('st-dfs', this.lake.id, 'dfs');
+    endpoint('st-blob', this.lake.id, 'blob');
+  }
+
+  /** The environment's Log Analytics workspace, with the diagnostics of every resource that has them. */
+  private addLogs(resourceGroupName: string, location: string): LogAnalytics {
+    const logs = new LogAnalytics(this, 'Logs', { naming: this.naming, resourceGroupName, location, retentionDays: this.config.monitoring.logRetentionDays });
+    logs.addDiagnostics('EventHubs', this.namespace.resource);
+    logs.addDiagnostics('KeyVault', this.keyVault.resource);
+    logs.addDiagnostics('Lake', this.lake.resource);
+    logs.addDiagnostics('Databricks', this.databricks.resource);
+    return logs;
+  }
+
+  private addAlerts(resourceGroupName: string): StreamAlerts {
+    const { monitoring, workload, shortName, eventHubs } = this.config;
+    return new StreamAlerts(this, 'Alerts', {
       namespace: this.namespace,
-      throughputUnits: hubs.capacity,
+      throughputUnits: eventHubs.capacity,
       resourceGroupName,
       actionGroup: {
-        name: `ag-${config.workload}-${config.shortName}`,
+        name: `ag-${workload}-${shortName}`,
         shortName: monitoring.actionGroupShortName,
         emails: monitoring.alertEmails,
         webhooks: monitoring.alertWebhooks,
       },
     });
+  }
 
+  /** What the workspace stack and operators read: names and ids of the environment's resources. */
+  private addOutputs(resourceGroupName: string): void {
     new TerraformOutput(this, 'resource_group_name', { value: resourceGroupName });
     new TerraformOutput(this, 'eventhub_namespace_name', { value: this.namespace.resource.name });
     new TerraformOutput(this, 'eventhub_namespace_id', { value: this.namespace.id });

@@ -64,7 +64,7 @@ describe('synthesizeApp', () => {
     expect(error).toBeInstanceOf(ConfigurationError);
     const suffix = new Naming({ workload: 'Bad Name', environment: 'prd', region: 'westeurope' }).suffix;
     expect((error as ConfigurationError).problems).toEqual([
-      '[config] environments.prod.unknown is not a known setting; allowed: name, shortName, workload, region, uniqueSeed, subscriptionId, tags, network, eventHubs, storage, keyVault, databricks, monitoring, backend',
+      '[config] environments.prod.unknown is not a known setting; allowed: name, shortName, production, workload, region, uniqueSeed, subscriptionId, tags, network, eventHubs, storage, keyVault, databricks, monitoring, backend',
       '[dev-platform/EventHubs] capacity = 0 is invalid; allowed: an integer from 1 to 40 for tier Basic',
       // Basic breaks the example streams too: one consumer group, one day of retention, no Kafka endpoint.
       '[dev-platform/EventHubs/EventHub-iot-telemetry] consumerGroups = ["cg-bronze"] is invalid; allowed: at most 0 besides $Default for tier Basic (1 in all)',
