@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type StreamDefinition, serializeStreamSpec, toStreamSpec, validateStreamSpec } from '../../constructs/streams';
+import { EXAMPLE_STREAMS } from '../../stacks/streams';
 
 const IOT_TELEMETRY_FILE = join(__dirname, '..', '..', 'schema', 'examples', 'valid', 'iot-telemetry.json');
 
@@ -152,6 +153,14 @@ describe('serializeStreamSpec', () => {
     // same keys in the same order, at every level
     expect(serialized).toBe(JSON.stringify(file));
   });
+
+  test.each(EXAMPLE_STREAMS.map((stream) => [stream.name, stream] as const))(
+    'the default app stream %s serializes to schema/examples/valid/<name>.json, byte for byte',
+    (name, stream) => {
+      const file = readFileSync(join(__dirname, '..', '..', 'schema', 'examples', 'valid', `${name}.json`), 'utf-8');
+      expect(serializeStreamSpec(toStreamSpec(stream))).toBe(JSON.stringify(JSON.parse(file)));
+    },
+  );
 
   test('is deterministic: the same definition serializes to the same string every time', () => {
     const first = serializeStreamSpec(toStreamSpec(iotTelemetry));
