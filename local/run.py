@@ -19,6 +19,7 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -335,6 +336,65 @@ def print_summary(summary: dict) -> None:
     print(f"tables under {summary['lake']}")
 
 
+def watch(
+    args: argparse.Namespace, spark, runs: list[StreamRun], producer: Producer, restart: Callable[[StreamRun], None]
+) -> dict[str, Any]:
+    """Polls the queries while the producer runs and until every stream has drained; returns the timings.
+
+    A baseline's later queries start once the tables they read exist (`restart`)."""
+    start = time.monotonic()
+    next_print = start
+    deadline = None
+    max_lag, bronze_done = 0, None
+    # (seconds since start, events sent but not in bronze): every poll, it is cheap.
+    lag_samples: list[tuple[float, int]] = []
+    # (seconds since start, bronze rows not yet in silver or quarantine): at each progress line (counts).
+    silver_lag_samples: list[tuple[float, int]] = []
+    while True:
+        for r in runs:
+            if r.pipeline != "project" and not baselines.complete(r.pipeline, r.spec, r.queries):
+                restart(r)
+            r.poll()
+        # Late events need a watermark to be late against: the pipeline has committed a batch with rows.
+        if not producer.gate.is_set() and all(r.rows(r.source) > 0 for r in runs):
+            producer.gate.set()
+        if producer.error is not None:
+            raise RuntimeError(f"producer failed: {producer.error}")
+        if time.monotonic() >= next_print:
+            print(progress_line(time.monotonic() - start, producer, runs), flush=True)
+            next_print += args.progress
+            if not producer.done.is_set() and args.pipeline == "project":
+                silver_lag_samples.append((time.monotonic() - start, sum(silver_lag(r, spark) for r in runs)))
+        lag = producer.sent - sum(_kafka_end(r.queries[r.source]) for r in runs)
+        max_lag = max(max_lag, lag)
+        if not producer.done.is_set():
+            lag_samples.append((time.monotonic() - start, lag))
+        if producer.done.is_set():
+            if bronze_done is None and lag <= 0:
+                bronze_done = time.time()
+            if deadline is None:
+                deadline = time.monotonic() + args.drain_timeout
+                sent = producer.sent_by_stream()
+            if all(drained(r, sent[r.spec.name], spark) for r in runs):
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"queries did not drain within {args.drain_timeout} s")
+        time.sleep(0.25)
+    timing = {
+        "first_send": producer.first_send,
+        "measured_from": (producer.first_send or 0.0) + (0.0 if args.backlog else args.warmup),
+        "last_send": producer.last_send,
+        "bronze_done": bronze_done or time.time(),
+        "silver_done": max(r.done_silver or 0 for r in runs),
+        "drained_at": time.time(),
+        "max_lag": max_lag,
+        "lag_growth": lag_growth(lag_samples, args.duration, args.warmup),
+        "silver_lag_growth": lag_growth(silver_lag_samples, args.duration, args.warmup),
+    }
+    print(progress_line(time.monotonic() - start, producer, runs), flush=True)
+    return timing
+
+
 def run(args: argparse.Namespace) -> dict:
     from medallion.session import local_session
 
@@ -377,56 +437,11 @@ def run(args: argparse.Namespace) -> dict:
         if not args.backlog:
             producer.start()
         print(f"{args.pipeline} running; producing {args.rate} events/s for {producing} s", flush=True)
-        start = time.monotonic()
-        next_print = start
-        deadline = None
-        max_lag, bronze_done = 0, None
-        # (seconds since start, events sent but not in bronze): every poll, it is cheap.
-        lag_samples: list[tuple[float, int]] = []
-        # (seconds since start, bronze rows not yet in silver or quarantine): at each progress line (counts).
-        silver_lag_samples: list[tuple[float, int]] = []
-        while True:
-            for r in runs:
-                if r.pipeline != "project" and not baselines.complete(r.pipeline, r.spec, r.queries):
-                    start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
-                r.poll()
-            # Late events need a watermark to be late against: the pipeline has committed a batch with rows.
-            if not producer.gate.is_set() and all(r.rows(r.source) > 0 for r in runs):
-                producer.gate.set()
-            if producer.error is not None:
-                raise RuntimeError(f"producer failed: {producer.error}")
-            if time.monotonic() >= next_print:
-                print(progress_line(time.monotonic() - start, producer, runs), flush=True)
-                next_print += args.progress
-                if not producer.done.is_set() and args.pipeline == "project":
-                    silver_lag_samples.append((time.monotonic() - start, sum(silver_lag(r, spark) for r in runs)))
-            lag = producer.sent - sum(_kafka_end(r.queries[r.source]) for r in runs)
-            max_lag = max(max_lag, lag)
-            if not producer.done.is_set():
-                lag_samples.append((time.monotonic() - start, lag))
-            if producer.done.is_set():
-                if bronze_done is None and lag <= 0:
-                    bronze_done = time.time()
-                if deadline is None:
-                    deadline = time.monotonic() + args.drain_timeout
-                    sent = producer.sent_by_stream()
-                if all(drained(r, sent[r.spec.name], spark) for r in runs):
-                    break
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"queries did not drain within {args.drain_timeout} s")
-            time.sleep(0.25)
-        timing |= {
-            "first_send": producer.first_send,
-            "measured_from": (producer.first_send or 0.0) + (0.0 if args.backlog else args.warmup),
-            "last_send": producer.last_send,
-            "bronze_done": bronze_done or time.time(),
-            "silver_done": max(r.done_silver or 0 for r in runs),
-            "drained_at": time.time(),
-            "max_lag": max_lag,
-            "lag_growth": lag_growth(lag_samples, args.duration, args.warmup),
-            "silver_lag_growth": lag_growth(silver_lag_samples, args.duration, args.warmup),
-        }
-        print(progress_line(time.monotonic() - start, producer, runs), flush=True)
+
+        def restart(r: StreamRun) -> None:
+            start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
+
+        timing |= watch(args, spark, runs, producer, restart)
         for r in runs:
             for q in r.queries.values():
                 q.stop()
