@@ -49,7 +49,9 @@ export function architectureDiagram(stacks: EnvironmentStacks): string {
     const jobs = workspace.streams.get(name);
     if (!jobs) continue;
     const job = id('job', name, PIPELINE_TASK.taskKey);
-    add(`${hub} -- "${pipeline.spec.source.type}, ${pipeline.spec.source.consumerGroups.bronze}" --> ${job}`);
+    // A Kafka source reads with Kafka's own group, not an Event Hubs consumer group.
+    const { type, consumerGroups } = pipeline.spec.source;
+    add(`${hub} -- "${type === 'kafka' ? 'kafka' : `${type}, ${consumerGroups.bronze}`}" --> ${job}`);
     add(`${job} --> lake`);
   }
   add('vault -- "Key Vault Secrets User" --> scope');
