@@ -83,15 +83,15 @@ describe('the published package', () => {
   });
 
   test('the snippet with a bad value prints the problem once, exits 1, and leaves nothing behind', () => {
-    // WHEN the snippet runs with a watermark that is not a duration
+    // WHEN the snippet runs with a watermark the types accept but the spec does not (a duration starts at 1)
     fs.rmSync(path.join(scratch, 'cdktf.out'), { recursive: true, force: true });
-    compile(readmeSnippet().replace("watermark: '5 minutes'", "watermark: 'soon'"));
+    compile(readmeSnippet().replace("watermark: '5 minutes'", "watermark: '0 minutes'"));
     const done = spawnSync(process.execPath, ['main.js'], { cwd: scratch, encoding: 'utf8' });
 
     // THEN one line names the field, the value and what is allowed; no stack trace, no output, no staging folder
     expect(done.status).toBe(1);
     expect(done.stderr).toBe(
-      "Invalid configuration (1 problem):\n  [dev-platform/Stream-orders] definition $.watermark = 'soon' is invalid: invalid format; allowed: a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'\n",
+      "Invalid configuration (1 problem):\n  [dev-platform/Stream-orders] definition $.watermark = '0 minutes' is invalid: invalid format; allowed: a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'\n",
     );
     expect(fs.readdirSync(scratch).filter((name) => name.includes('cdktf.out'))).toEqual([]);
   });
