@@ -12,6 +12,8 @@ from pyspark.sql.types import StructType
 from .spec import StreamSpec
 
 SCHEMA_PLACEHOLDER = "{schema}"
+#: Silver's per-batch processing time: the features refresh resumes from it (features.py).
+PROCESSED_AT = "processed_at"
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,9 @@ class Tables:
     @property
     def silver(self) -> TableRef:
         # Event time: the dedup, gold and features reads select recent rows by it.
-        return self._ref("silver", layout=TableSpec("silver_batch_id", (self.spec.event_time_field, "silver_batch_id")))
+        return self._ref(
+            "silver", layout=TableSpec("silver_batch_id", (self.spec.event_time_field, "silver_batch_id", PROCESSED_AT))
+        )
 
     @property
     def quarantine(self) -> TableRef:
