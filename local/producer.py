@@ -167,8 +167,8 @@ class StreamGenerator:
         if kind == "malformed_json":
             return json.dumps(body)[: self.rng.randrange(5, 25)], "malformed_json"
         if kind == "missing_required":
-            body.pop(spec.device_field)
-            return json.dumps(body), f"missing_required:{spec.device_field}"
+            body.pop(spec.entity_field)
+            return json.dumps(body), f"missing_required:{spec.entity_field}"
         if kind == "type_mismatch":
             f = next(f for f in spec.fields if f.type == "double" and f.required)
             body[f.name] = "n/a"

@@ -11,7 +11,7 @@ const ORDERS: StreamDefinition = {
   name: 'orders',
   eventTimeField: 'ts',
   eventIdField: 'order_id',
-  deviceField: 'store_id',
+  entityField: 'store_id',
   watermark: '5 minutes',
   schema: {
     fields: [

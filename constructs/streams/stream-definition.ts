@@ -139,6 +139,18 @@ export interface ThresholdAnomalyDefinition {
   readonly operator: ThresholdOperator;
   readonly value: number;
   readonly severity: Severity;
+  /**
+   * Only events whose `condition.field` equals `condition.equals` can break the rule (`amount > 10000` only where
+   * `action = 'purchase'`).
+   * @default every event
+   */
+  readonly condition?: ThresholdCondition;
+}
+
+/** An equality on one string, integer, long or boolean field; the value has the field's type. */
+export interface ThresholdCondition {
+  readonly field: string;
+  readonly equals: string | number | boolean;
 }
 
 export interface SpikeAnomalyDefinition {
@@ -223,8 +235,11 @@ export interface StreamDefinition {
   readonly eventTimeField: string;
   /** A string field. */
   readonly eventIdField: string;
-  /** A string, long or integer field. */
-  readonly deviceField: string;
+  /**
+   * The entity an event belongs to (a device, a user, a store): a string, long or integer field. Spike and
+   * missing rules and the features are kept per entity (the `device` column of the alerts and features tables).
+   */
+  readonly entityField: string;
   readonly source: SourceDefinition;
   /** How late an event may arrive. */
   readonly watermark: Duration;

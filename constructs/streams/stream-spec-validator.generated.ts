@@ -4,9 +4,9 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"required":["specVersion","name","schema","eventTimeField","eventIdField","deviceField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"deviceField":{"$ref":"#/$defs/identifier"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"},"refreshInterval":{"$ref":"#/$defs/duration","description":"how often the features table catches up with silver","default":"1 minute"}}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
-const schema33 = {"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"};
-const schema39 = {"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$"};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"required":["specVersion","name","schema","eventTimeField","eventIdField","entityField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"entityField":{"$ref":"#/$defs/identifier","description":"the field naming the entity an event belongs to (a device, a user, a store); a string, long or integer field"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"},"refreshInterval":{"$ref":"#/$defs/duration","description":"how often the features table catches up with silver","default":"1 minute"}}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
+const schema33 = {"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"};
+const schema39 = {"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"};
 const func1 = Object.prototype.hasOwnProperty;
 const func0 = require("ajv/dist/runtime/equal").default;
 const pattern4 = new RegExp("^[a-z][a-z0-9-]{0,49}$", "u");
@@ -426,8 +426,8 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema37 = {"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}};
-const schema38 = {"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$"};
+const schema37 = {"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}};
+const schema38 = {"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"};
 const pattern9 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$", "u");
 const pattern10 = new RegExp("^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$", "u");
 
@@ -1433,8 +1433,8 @@ return errors === 0;
 }
 validate27.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema53 = {"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]};
-const schema60 = {"enum":["info","warning","critical"]};
+const schema53 = {"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]};
+const schema61 = {"enum":["info","warning","critical"]};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1550,7 +1550,7 @@ vErrors.push(err7);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "id") || (key0 === "type")) || (key0 === "severity")) || (key0 === "field")) || (key0 === "operator")) || (key0 === "value"))){
+if(!(((((((key0 === "id") || (key0 === "type")) || (key0 === "severity")) || (key0 === "field")) || (key0 === "operator")) || (key0 === "value")) || (key0 === "condition"))){
 const err8 = {instancePath,schemaPath:"#/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err8];
@@ -1612,15 +1612,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-var _valid0 = _errs5 === errors;
-valid1 = _valid0;
-if(valid1){
-var props0 = true;
-}
-}
-if(!valid1){
-const err13 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[0].if,parentSchema:schema53.allOf[0],data};
+if(data.condition !== undefined){
+let data4 = data.condition;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.field === undefined){
+const err13 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema53.allOf[0].then.properties.condition.required,parentSchema:schema53.allOf[0].then.properties.condition,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1629,13 +1625,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-const _errs14 = errors;
-let valid5 = true;
-const _errs15 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.type === undefined) && (missing1 = "type")){
-const err14 = {};
+if(data4.equals === undefined){
+const err14 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/required",keyword:"required",params:{missingProperty: "equals"},message:"must have required property '"+"equals"+"'",schema:schema53.allOf[0].then.properties.condition.required,parentSchema:schema53.allOf[0].then.properties.condition,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1644,10 +1635,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-else {
-if(data.type !== undefined){
-if("spike" !== data.type){
-const err15 = {};
+for(const key1 in data4){
+if(!((key1 === "field") || (key1 === "equals"))){
+const err15 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[0].then.properties.condition,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1657,23 +1647,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
-}
-var _valid1 = _errs15 === errors;
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs17 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
-const err16 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+if(data4.field !== undefined){
+let data5 = data4.field;
+if(typeof data5 === "string"){
+if(!pattern5.test(data5)){
+const err16 = {instancePath:instancePath+"/condition/field",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1682,8 +1660,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.type === undefined){
-const err17 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+}
+else {
+const err17 = {instancePath:instancePath+"/condition/field",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1692,8 +1671,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data.field === undefined){
-const err18 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+}
+if(data4.equals !== undefined){
+let data6 = data4.equals;
+if(((typeof data6 !== "string") && (!(typeof data6 == "number"))) && (typeof data6 !== "boolean")){
+const err18 = {instancePath:instancePath+"/condition/equals",schemaPath:"#/allOf/0/then/properties/condition/properties/equals/type",keyword:"type",params:{type: schema53.allOf[0].then.properties.condition.properties.equals.type},message:"must be string,number,boolean",schema:schema53.allOf[0].then.properties.condition.properties.equals.type,parentSchema:schema53.allOf[0].then.properties.condition.properties.equals,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1702,8 +1684,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data.increasePercent === undefined){
-const err19 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "increasePercent"},message:"must have required property '"+"increasePercent"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.allOf[0].then.properties.condition.type,parentSchema:schema53.allOf[0].then.properties.condition,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1712,8 +1696,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data.within === undefined){
-const err20 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "within"},message:"must have required property '"+"within"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+}
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = true;
+}
+}
+if(!valid1){
+const err20 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[0].if,parentSchema:schema53.allOf[0],data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1722,8 +1714,13 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data.severity === undefined){
-const err21 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+const _errs22 = errors;
+let valid7 = true;
+const _errs23 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.type === undefined) && (missing1 = "type")){
+const err21 = {};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1732,9 +1729,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-for(const key1 in data){
-if(!((((((key1 === "id") || (key1 === "type")) || (key1 === "severity")) || (key1 === "field")) || (key1 === "increasePercent")) || (key1 === "within"))){
-const err22 = {instancePath,schemaPath:"#/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[1].then,data};
+else {
+if(data.type !== undefined){
+if("spike" !== data.type){
+const err22 = {};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1744,11 +1742,23 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.field !== undefined){
-let data5 = data.field;
-if(typeof data5 === "string"){
-if(!pattern5.test(data5)){
-const err23 = {instancePath:instancePath+"/field",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data5};
+}
+}
+var _valid1 = _errs23 === errors;
+errors = _errs22;
+if(vErrors !== null){
+if(_errs22){
+vErrors.length = _errs22;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs25 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err23 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1757,9 +1767,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/field",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data5};
+if(data.type === undefined){
+const err24 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1768,12 +1777,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data.increasePercent !== undefined){
-let data6 = data.increasePercent;
-if(typeof data6 == "number"){
-if(data6 <= 0 || isNaN(data6)){
-const err25 = {instancePath:instancePath+"/increasePercent",schemaPath:"#/allOf/1/then/properties/increasePercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema53.allOf[1].then.properties.increasePercent,data:data6};
+if(data.field === undefined){
+const err25 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1782,9 +1787,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/increasePercent",schemaPath:"#/allOf/1/then/properties/increasePercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.allOf[1].then.properties.increasePercent.type,parentSchema:schema53.allOf[1].then.properties.increasePercent,data:data6};
+if(data.increasePercent === undefined){
+const err26 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "increasePercent"},message:"must have required property '"+"increasePercent"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1793,12 +1797,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data.within !== undefined){
-let data7 = data.within;
-if(typeof data7 === "string"){
-if(!pattern11.test(data7)){
-const err27 = {instancePath:instancePath+"/within",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data7};
+if(data.within === undefined){
+const err27 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "within"},message:"must have required property '"+"within"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1807,9 +1807,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/within",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data7};
+if(data.severity === undefined){
+const err28 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1818,21 +1817,107 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-}
-var _valid1 = _errs17 === errors;
-valid5 = _valid1;
-if(valid5){
-var props1 = true;
-}
-}
-if(!valid5){
-const err29 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[1].if,parentSchema:schema53.allOf[1],data};
+for(const key2 in data){
+if(!((((((key2 === "id") || (key2 === "type")) || (key2 === "severity")) || (key2 === "field")) || (key2 === "increasePercent")) || (key2 === "within"))){
+const err29 = {instancePath,schemaPath:"#/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err29];
 }
 else {
 vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.field !== undefined){
+let data8 = data.field;
+if(typeof data8 === "string"){
+if(!pattern5.test(data8)){
+const err30 = {instancePath:instancePath+"/field",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/field",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data8};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.increasePercent !== undefined){
+let data9 = data.increasePercent;
+if(typeof data9 == "number"){
+if(data9 <= 0 || isNaN(data9)){
+const err32 = {instancePath:instancePath+"/increasePercent",schemaPath:"#/allOf/1/then/properties/increasePercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema53.allOf[1].then.properties.increasePercent,data:data9};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/increasePercent",schemaPath:"#/allOf/1/then/properties/increasePercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.allOf[1].then.properties.increasePercent.type,parentSchema:schema53.allOf[1].then.properties.increasePercent,data:data9};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.within !== undefined){
+let data10 = data.within;
+if(typeof data10 === "string"){
+if(!pattern11.test(data10)){
+const err34 = {instancePath:instancePath+"/within",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data10};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/within",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data10};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs25 === errors;
+valid7 = _valid1;
+if(valid7){
+var props1 = true;
+}
+}
+if(!valid7){
+const err36 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[1].if,parentSchema:schema53.allOf[1],data};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
 }
 errors++;
 }
@@ -1845,106 +1930,13 @@ props0 = props0 || {};
 Object.assign(props0, props1);
 }
 }
-const _errs28 = errors;
-let valid10 = true;
-const _errs29 = errors;
+const _errs36 = errors;
+let valid12 = true;
+const _errs37 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2;
 if((data.type === undefined) && (missing2 = "type")){
-const err30 = {};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-else {
-if(data.type !== undefined){
-if("missing" !== data.type){
-const err31 = {};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-}
-}
-var _valid2 = _errs29 === errors;
-errors = _errs28;
-if(vErrors !== null){
-if(_errs28){
-vErrors.length = _errs28;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid2){
-const _errs31 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
-const err32 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-if(data.type === undefined){
-const err33 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-if(data.timeout === undefined){
-const err34 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-if(data.severity === undefined){
-const err35 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-for(const key2 in data){
-if(!((((key2 === "id") || (key2 === "type")) || (key2 === "severity")) || (key2 === "timeout"))){
-const err36 = {instancePath,schemaPath:"#/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[2].then,data};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-}
-if(data.timeout !== undefined){
-let data9 = data.timeout;
-if(typeof data9 === "string"){
-if(!pattern11.test(data9)){
-const err37 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data9};
+const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1953,9 +1945,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
 else {
-const err38 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data9};
+if(data.type !== undefined){
+if("missing" !== data.type){
+const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1966,19 +1959,111 @@ errors++;
 }
 }
 }
-var _valid2 = _errs31 === errors;
-valid10 = _valid2;
-if(valid10){
-var props2 = true;
+}
+var _valid2 = _errs37 === errors;
+errors = _errs36;
+if(vErrors !== null){
+if(_errs36){
+vErrors.length = _errs36;
+}
+else {
+vErrors = null;
 }
 }
-if(!valid10){
-const err39 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[2].if,parentSchema:schema53.allOf[2],data};
+if(_valid2){
+const _errs39 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err39 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
+}
+errors++;
+}
+if(data.type === undefined){
+const err40 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data.timeout === undefined){
+const err41 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data.severity === undefined){
+const err42 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+for(const key3 in data){
+if(!((((key3 === "id") || (key3 === "type")) || (key3 === "severity")) || (key3 === "timeout"))){
+const err43 = {instancePath,schemaPath:"#/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[2].then,data};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.timeout !== undefined){
+let data12 = data.timeout;
+if(typeof data12 === "string"){
+if(!pattern11.test(data12)){
+const err44 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data12};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data12};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs39 === errors;
+valid12 = _valid2;
+if(valid12){
+var props2 = true;
+}
+}
+if(!valid12){
+const err46 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[2].if,parentSchema:schema53.allOf[2],data};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
 }
 errors++;
 }
@@ -1991,102 +2076,13 @@ props0 = props0 || {};
 Object.assign(props0, props2);
 }
 }
-const _errs37 = errors;
-let valid14 = true;
-const _errs38 = errors;
+const _errs45 = errors;
+let valid16 = true;
+const _errs46 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing3;
 if((data.type === undefined) && (missing3 = "type")){
-const err40 = {};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-else {
-if(data.type !== undefined){
-if("status" !== data.type){
-const err41 = {};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-}
-}
-var _valid3 = _errs38 === errors;
-errors = _errs37;
-if(vErrors !== null){
-if(_errs37){
-vErrors.length = _errs37;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid3){
-const _errs40 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
-const err42 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-if(data.type === undefined){
-const err43 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-if(data.field === undefined){
-const err44 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-if(data.values === undefined){
-const err45 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-if(data.severity === undefined){
-const err46 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-for(const key3 in data){
-if(!(((((key3 === "id") || (key3 === "type")) || (key3 === "severity")) || (key3 === "field")) || (key3 === "values"))){
-const err47 = {instancePath,schemaPath:"#/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[3].then,data};
+const err47 = {};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2095,12 +2091,10 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data.field !== undefined){
-let data11 = data.field;
-if(typeof data11 === "string"){
-if(!pattern5.test(data11)){
-const err48 = {instancePath:instancePath+"/field",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data11};
+else {
+if(data.type !== undefined){
+if("status" !== data.type){
+const err48 = {};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2110,8 +2104,23 @@ vErrors.push(err48);
 errors++;
 }
 }
+}
+}
+var _valid3 = _errs46 === errors;
+errors = _errs45;
+if(vErrors !== null){
+if(_errs45){
+vErrors.length = _errs45;
+}
 else {
-const err49 = {instancePath:instancePath+"/field",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data11};
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs48 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err49 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2120,12 +2129,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data.values !== undefined){
-let data12 = data.values;
-if(Array.isArray(data12)){
-if(data12.length < 1){
-const err50 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema53.allOf[3].then.properties.values,data:data12};
+if(data.type === undefined){
+const err50 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2134,11 +2139,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-const len0 = data12.length;
-for(let i0=0; i0<len0; i0++){
-let data13 = data12[i0];
-if(typeof data13 !== "string"){
-const err51 = {instancePath:instancePath+"/values/" + i0,schemaPath:"#/allOf/3/then/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.allOf[3].then.properties.values.items.type,parentSchema:schema53.allOf[3].then.properties.values.items,data:data13};
+if(data.field === undefined){
+const err51 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2147,24 +2149,107 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-let i1 = data12.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data12[i1];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err52 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema53.allOf[3].then.properties.values,data:data12};
+if(data.values === undefined){
+const err52 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err52];
 }
 else {
 vErrors.push(err52);
+}
+errors++;
+}
+if(data.severity === undefined){
+const err53 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+for(const key4 in data){
+if(!(((((key4 === "id") || (key4 === "type")) || (key4 === "severity")) || (key4 === "field")) || (key4 === "values"))){
+const err54 = {instancePath,schemaPath:"#/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[3].then,data};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data.field !== undefined){
+let data14 = data.field;
+if(typeof data14 === "string"){
+if(!pattern5.test(data14)){
+const err55 = {instancePath:instancePath+"/field",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data14};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/field",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data14};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data.values !== undefined){
+let data15 = data.values;
+if(Array.isArray(data15)){
+if(data15.length < 1){
+const err57 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema53.allOf[3].then.properties.values,data:data15};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+const len0 = data15.length;
+for(let i0=0; i0<len0; i0++){
+let data16 = data15[i0];
+if(typeof data16 !== "string"){
+const err58 = {instancePath:instancePath+"/values/" + i0,schemaPath:"#/allOf/3/then/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.allOf[3].then.properties.values.items.type,parentSchema:schema53.allOf[3].then.properties.values.items,data:data16};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+let i1 = data15.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data15[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err59 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema53.allOf[3].then.properties.values,data:data15};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
 }
 errors++;
 break;
@@ -2174,30 +2259,30 @@ indices0[item0] = i1;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.allOf[3].then.properties.values.type,parentSchema:schema53.allOf[3].then.properties.values,data:data12};
+const err60 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.allOf[3].then.properties.values.type,parentSchema:schema53.allOf[3].then.properties.values,data:data15};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err60];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err60);
 }
 errors++;
 }
 }
 }
-var _valid3 = _errs40 === errors;
-valid14 = _valid3;
-if(valid14){
+var _valid3 = _errs48 === errors;
+valid16 = _valid3;
+if(valid16){
 var props3 = true;
 }
 }
-if(!valid14){
-const err54 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[3].if,parentSchema:schema53.allOf[3],data};
+if(!valid16){
+const err61 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[3].if,parentSchema:schema53.allOf[3],data};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err61];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err61);
 }
 errors++;
 }
@@ -2212,32 +2297,32 @@ Object.assign(props0, props3);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err55 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err62 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err62];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err62);
 }
 errors++;
 }
 if(data.type === undefined){
-const err56 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err63 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err63];
 }
 else {
-vErrors.push(err56);
+vErrors.push(err63);
 }
 errors++;
 }
 if(data.severity === undefined){
-const err57 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err64 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err64];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err64);
 }
 errors++;
 }
@@ -2248,64 +2333,64 @@ props0.type = true;
 props0.severity = true;
 }
 if(data.id !== undefined){
-let data14 = data.id;
-if(typeof data14 === "string"){
-if(!pattern5.test(data14)){
-const err58 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data14};
+let data17 = data.id;
+if(typeof data17 === "string"){
+if(!pattern5.test(data17)){
+const err65 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data17};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err65];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err65);
 }
 errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data14};
+const err66 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data17};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err66];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err66);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data15 = data.type;
-if(!((((data15 === "threshold") || (data15 === "spike")) || (data15 === "missing")) || (data15 === "status"))){
-const err60 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema53.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema53.properties.type.enum,parentSchema:schema53.properties.type,data:data15};
+let data18 = data.type;
+if(!((((data18 === "threshold") || (data18 === "spike")) || (data18 === "missing")) || (data18 === "status"))){
+const err67 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema53.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema53.properties.type.enum,parentSchema:schema53.properties.type,data:data18};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err67];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err67);
 }
 errors++;
 }
 }
 if(data.severity !== undefined){
-let data16 = data.severity;
-if(!(((data16 === "info") || (data16 === "warning")) || (data16 === "critical"))){
-const err61 = {instancePath:instancePath+"/severity",schemaPath:"#/$defs/severity/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values",schema:schema60.enum,parentSchema:schema60,data:data16};
+let data19 = data.severity;
+if(!(((data19 === "info") || (data19 === "warning")) || (data19 === "critical"))){
+const err68 = {instancePath:instancePath+"/severity",schemaPath:"#/$defs/severity/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values",schema:schema61.enum,parentSchema:schema61,data:data19};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err68];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err68);
 }
 errors++;
 }
 }
 }
 else {
-const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+const err69 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err69];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err69);
 }
 errors++;
 }
@@ -2378,8 +2463,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.deviceField === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "deviceField"},message:"must have required property '"+"deviceField"+"'",schema:schema31.required,parentSchema:schema31,data};
+if(data.entityField === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entityField"},message:"must have required property '"+"entityField"+"'",schema:schema31.required,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2630,11 +2715,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.deviceField !== undefined){
-let data8 = data.deviceField;
+if(data.entityField !== undefined){
+let data8 = data.entityField;
 if(typeof data8 === "string"){
 if(!pattern5.test(data8)){
-const err26 = {instancePath:instancePath+"/deviceField",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data8};
+const err26 = {instancePath:instancePath+"/entityField",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2645,7 +2730,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/deviceField",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data8};
+const err27 = {instancePath:instancePath+"/entityField",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }

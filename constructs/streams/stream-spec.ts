@@ -21,7 +21,7 @@ export interface StreamSpecV1 {
   readonly schema: { readonly fields: readonly StreamSpecField[] };
   readonly eventTimeField: string;
   readonly eventIdField: string;
-  readonly deviceField: string;
+  readonly entityField: string;
   readonly source: StreamSpecSource;
   readonly watermark: string;
   readonly standardize: readonly StreamSpecStandardization[];
@@ -72,6 +72,7 @@ export type StreamSpecAnomaly =
       readonly operator: ThresholdOperator;
       readonly value: number;
       readonly severity: Severity;
+      readonly condition?: { readonly field: string; readonly equals: string | number | boolean };
     }
   | {
       readonly id: string;
@@ -136,7 +137,7 @@ export function toStreamSpec(definition: StreamDefinition, sourceDefaults: Sourc
     schema: { fields: d.schema.fields.map(toField) },
     eventTimeField: d.eventTimeField,
     eventIdField: d.eventIdField,
-    deviceField: d.deviceField,
+    entityField: d.entityField,
     source: {
       type: source.type,
       eventHubName: source.eventHubName ?? STREAM_DEFAULTS.eventHubName(d.name),
@@ -203,7 +204,15 @@ function toWindow(w: WindowDefinition): StreamSpecWindow {
 function toAnomaly(a: AnomalyDefinition): StreamSpecAnomaly {
   switch (a.type) {
     case 'threshold':
-      return { id: a.id, type: a.type, field: a.field, operator: a.operator, value: a.value, severity: a.severity };
+      return {
+        id: a.id,
+        type: a.type,
+        field: a.field,
+        operator: a.operator,
+        value: a.value,
+        severity: a.severity,
+        ...(a.condition !== undefined ? { condition: { field: a.condition.field, equals: a.condition.equals } } : {}),
+      };
     case 'spike':
       return { id: a.id, type: a.type, field: a.field, increasePercent: a.increasePercent, within: a.within, severity: a.severity };
     case 'missing':

@@ -19,20 +19,22 @@ export interface StreamSpecProblem {
 export const STREAM_SPEC_SCHEMA_FILE = 'stream-spec.v1.schema.json';
 
 const NUMERIC_TYPES: ReadonlySet<string> = new Set(['double', 'long', 'integer']);
+/** Field types compared for equality (dimensions, a threshold's condition), and the values each takes. */
+const DISCRETE_VALUES: Readonly<Record<string, { readonly fits: (value: unknown) => boolean; readonly allowed: string }>> = {
+  string: { fits: (value) => typeof value === 'string', allowed: 'a string' },
+  long: { fits: Number.isInteger, allowed: 'a whole number' },
+  integer: { fits: Number.isInteger, allowed: 'a whole number' },
+  boolean: { fits: (value) => typeof value === 'boolean', allowed: 'true or false' },
+};
+const DISCRETE_TYPES: ReadonlySet<string> = new Set(Object.keys(DISCRETE_VALUES));
 const FIELD_TYPES: ReadonlySet<string> = new Set(['string', 'double', 'long', 'integer', 'boolean', 'timestamp']);
 const DURATION_PATTERN = /^([1-9][0-9]*) (second|minute|hour|day)s?$/;
 const UNIT_SECONDS: Readonly<Record<string, number>> = { second: 1, minute: 60, hour: 3600, day: 86400 };
 
-/** Human descriptions of the schema's patterns; any other pattern is shown as the regular expression. */
-const PATTERN_RULES: Readonly<Record<string, string>> = {
-  '^[1-9][0-9]* (second|minute|hour|day)s?$': "a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'",
-  '^[a-z][a-z0-9-]{0,49}$': 'a lowercase letter, then up to 49 lowercase letters, digits or hyphens',
-  '^[a-z][a-z0-9_]{0,63}$': 'a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores',
-  '^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$':
-    'an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit',
-  '^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$':
-    "'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit",
-};
+/** A pattern's rule in words: the schema's `x-allowed` annotation beside it, else the regular expression itself. */
+function patternRule(node: Record<string, unknown>): string {
+  return typeof node['x-allowed'] === 'string' ? node['x-allowed'] : `strings matching ${String(node.pattern)}`;
+}
 
 /**
  * The path of `schema/stream-spec.v1.schema.json`, resolved relative to this module: two levels up from the
@@ -79,15 +81,17 @@ function missing(path: string, propertySchema: unknown): StreamSpecProblem {
   return { path, message: `${path} is required but missing${allowed ? `; allowed: ${allowed}` : ''}` };
 }
 
-/** What a property's schema allows, in words: its pattern's rule, else its description, else its type. */
+/** What a property's schema allows, in words: its pattern's rule, an object's required keys, else its description, else its type. */
 function allowedBySchema(schema: unknown): string | undefined {
   let node = schemaObject(schema);
   const ref = typeof node.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(node.$ref) : null;
   if (ref) node = schemaObject(schemaObject(streamSpecSchema().$defs)[ref[1]]);
-  if (typeof node.pattern === 'string' && PATTERN_RULES[node.pattern]) return PATTERN_RULES[node.pattern];
+  if (typeof node.pattern === 'string') return patternRule(node);
+  if (node.type === 'object' && Array.isArray(node.required)) return `an object with ${node.required.join(', ')}`;
   if (typeof node.description === 'string') return node.description;
   if (Array.isArray(node.enum)) return `one of ${node.enum.map((a) => describe(a)).join(', ')}`;
-  return typeof node.type === 'string' ? `a value of type ${node.type}` : undefined;
+  const types = typeof node.type === 'string' ? [node.type] : Array.isArray(node.type) ? node.type : [];
+  return types.length > 0 ? `a value of type ${types.join(' or ')}` : undefined;
 }
 
 let loadedSchema: Record<string, unknown> | undefined;
@@ -144,13 +148,11 @@ function translate(error: ErrorObject, root: unknown): StreamSpecProblem[] {
     }
     case 'const':
       return [problem(here, 'unsupported value', error.data, describe(error.schema))];
-    case 'pattern': {
-      const pattern = String(error.schema);
-      return [problem(here, 'invalid format', error.data, PATTERN_RULES[pattern] ?? `strings matching ${pattern}`)];
-    }
+    case 'pattern':
+      return [problem(here, 'invalid format', error.data, patternRule(parent))];
     case 'type': {
       const expected = Array.isArray(error.schema) ? error.schema.join(' or ') : String(error.schema);
-      return [problem(here, `wrong type, expected ${expected}`, error.data, expected)];
+      return [problem(here, 'wrong type', error.data, `a value of type ${expected}`)];
     }
     case 'minimum':
     case 'maximum':
@@ -274,7 +276,7 @@ class Semantics {
     const d = this.data;
     this.ref('$.eventTimeField', d.eventTimeField, new Set(['timestamp']), 'a timestamp');
     this.ref('$.eventIdField', d.eventIdField, new Set(['string']), 'a string');
-    this.ref('$.deviceField', d.deviceField, new Set(['string', 'long', 'integer']), 'a string or integer');
+    this.ref('$.entityField', d.entityField, new Set(['string', 'long', 'integer']), 'a string or integer');
   }
 
   private checkStandardize(): void {
@@ -311,9 +313,8 @@ class Semantics {
   }
 
   private checkAggregation(): void {
-    const dimensionTypes = new Set(['string', 'long', 'integer', 'boolean']);
     this.list('aggregation', 'dimensions').forEach((name, i) => {
-      this.ref(`$.aggregation.dimensions[${i}]`, name, dimensionTypes, 'a string, integer or boolean');
+      this.ref(`$.aggregation.dimensions[${i}]`, name, DISCRETE_TYPES, 'a string, integer or boolean');
     });
     this.list('aggregation', 'measures').forEach((name, i) => {
       this.ref(`$.aggregation.measures[${i}]`, name, NUMERIC_TYPES, 'a numeric');
@@ -328,6 +329,7 @@ class Semantics {
       const path = `$.anomalies[${i}].field`;
       if (rule.type === 'threshold' || rule.type === 'spike') {
         this.ref(path, rule.field, NUMERIC_TYPES, 'a numeric');
+        if (rule.type === 'threshold' && isMapping(rule.condition)) this.checkCondition(`$.anomalies[${i}].condition`, rule.condition);
       } else if (rule.type === 'status') {
         if (this.ref(path, rule.field, new Set(['string']), 'a string') !== 'string') return;
         const allowed = this.fields.get(rule.field as string)?.allowed;
@@ -340,6 +342,23 @@ class Semantics {
         });
       }
     });
+  }
+
+  /** A threshold's condition: a string, integer or boolean field, and a value that field can take. */
+  private checkCondition(path: string, condition: Mapping): void {
+    const kind = this.ref(`${path}.field`, condition.field, DISCRETE_TYPES, 'a string, integer or boolean');
+    const values = kind === undefined ? undefined : DISCRETE_VALUES[kind];
+    const value = condition.equals;
+    // A value of no JSON Schema type allowed here is the schema's problem, reported once there.
+    if (values === undefined || !['string', 'number', 'boolean'].includes(typeof value)) return;
+    if (!values.fits(value)) {
+      this.add(`${path}.equals`, `not a value of field '${String(condition.field)}' (${kind})`, value, values.allowed);
+      return;
+    }
+    const allowed = this.fields.get(condition.field as string)?.allowed;
+    if (Array.isArray(allowed) && !allowed.some((a) => sameJson(a, value))) {
+      this.add(`${path}.equals`, 'value the field never takes', value, allowed.map(String).join(', '));
+    }
   }
 
   private checkFeatures(): void {

@@ -1,6 +1,7 @@
 """Anomalies: the spec's rules over silver events, into an alerts table, dispatched once through a sink.
 
-- threshold: field <op> value; status: field in values (stateless, per event);
+- threshold: field <op> value (where another field equals a value, if it has a condition); status: field in
+  values (stateless, per event);
 - spike: value rose more than increasePercent vs the previous event of the same device within `within`;
 - missing: no event from a device for `timeout` of event time. Raised when the device resumes after a gap,
   or when the stream's event-time clock (latest event of any device) passes the device's last event + timeout
@@ -143,7 +144,7 @@ class AnomalyDetector:
             silver.read(self.spark)
             .where(~later)
             .select(
-                F.col(spec.device_field).cast("string").alias("device"),
+                F.col(spec.entity_field).cast("string").alias("device"),
                 F.col(spec.event_time_field).alias("last_event_time"),
                 self._values().alias("last_values"),
                 batch,
@@ -171,7 +172,7 @@ class AnomalyDetector:
             return  # this batch's alerts were stored (and sent) before a restart
         spec = self.spec
         events = batch.select(
-            F.col(spec.device_field).cast("string").alias("device"),
+            F.col(spec.entity_field).cast("string").alias("device"),
             F.col(spec.event_time_field).alias("event_time"),
             F.col(spec.event_id_field).alias("event_id"),
             *[F.col(f) for f in dict.fromkeys(r.field for r in spec.anomalies if r.field)],
@@ -284,7 +285,12 @@ class AnomalyDetector:
         value = F.col(rule.field)
         if rule.type == "threshold":
             condition = _OPS[rule.operator](value, F.lit(rule.value))
-            detail = F.format_string(f"{rule.field}=%s {rule.operator} {rule.value}", value.cast("string"))
+            text = f"{rule.field}=%s {rule.operator} {rule.value}"
+            if rule.condition is not None:
+                # A null in the condition's field is not equal: such an event cannot break the rule.
+                condition = condition & (F.col(rule.condition.field) == F.lit(rule.condition.equals))
+                text += f" where {rule.condition.field}={rule.condition.equals}".replace("%", "%%")
+            detail = F.format_string(text, value.cast("string"))
         else:
             condition = value.isin(*rule.values)
             detail = F.format_string(f"{rule.field}=%s in {list(rule.values)}", value)

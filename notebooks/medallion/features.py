@@ -36,7 +36,7 @@ _FOLLOWING: dict[str, FeatureRefresher] = {}
 
 def rolling_features(silver: DataFrame, devices: Sequence[str], spec: StreamSpec) -> DataFrame:
     feature = spec.features
-    dev, evt, value = spec.device_field, spec.event_time_field, feature.field
+    dev, evt, value = spec.entity_field, spec.event_time_field, feature.field
     window_seconds = durations.to_seconds(feature.window)
     rows = silver.select(
         F.col(dev).cast("string").alias("device"), F.col(evt).alias("event_time"), F.col(value).alias("v")
@@ -83,7 +83,7 @@ class FeatureRefresher:
 
     def refresh(self) -> int:
         """One refresh; returns how many devices it recomputed."""
-        evt, dev = self.spec.event_time_field, self.spec.device_field
+        evt, dev = self.spec.event_time_field, self.spec.entity_field
         silver = self.tables.silver.read(self.spark)
         through = self._resume()
         new = silver if through is None else silver.where(F.col(PROCESSED_AT) > F.lit(through))

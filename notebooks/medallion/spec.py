@@ -23,6 +23,20 @@ NUMERIC_TYPES = frozenset({"double", "long", "integer"})
 FIELD_TYPES = frozenset({"string", "double", "long", "integer", "boolean", "timestamp"})
 
 
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+
+
+# Field types compared for equality (dimensions, a threshold's condition): whether a value fits, in words.
+DISCRETE_VALUES: dict[str, tuple[Any, str]] = {
+    "string": (lambda v: isinstance(v, str), "a string"),
+    "long": (_is_whole, "a whole number"),
+    "integer": (_is_whole, "a whole number"),
+    "boolean": (lambda v: isinstance(v, bool), "true or false"),
+}
+DISCRETE_TYPES = frozenset(DISCRETE_VALUES)
+
+
 def schema_path() -> Path:
     """The packaged copy of schema/stream-spec.v1.schema.json (a test keeps both equal).
 
@@ -47,8 +61,11 @@ class Problem:
     allowed: str | None = None
 
     def __str__(self) -> str:
-        got = "nothing" if self.got is _MISSING else _show(self.got)
-        text = f"{self.path}: {self.problem}, got {got}"
+        """The text validate-stream-spec.ts writes for the same mistake, word for word."""
+        if self.got is _MISSING:
+            text = f"{self.path} is required but missing"
+        else:
+            text = f"{self.path} = {_show(self.got)} is invalid: {self.problem}"
         return f"{text}; allowed: {self.allowed}" if self.allowed else text
 
 
@@ -71,11 +88,45 @@ class _Missing:
 
 
 _MISSING = _Missing()
-_DURATIONS = "durations like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"
 
 
 def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """A value as TypeScript's `describe` shows it: strings in single quotes, the rest as compact JSON."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _pattern_rule(node: Mapping[str, Any]) -> str:
+    """A pattern's rule in words: the schema's `x-allowed` annotation beside it, else the regular expression."""
+    return node.get("x-allowed") or f"strings matching {node['pattern']}"
+
+
+def _one_of(values: Iterable[Any]) -> str:
+    return "one of " + ", ".join(_show(v) for v in values)
+
+
+def _range_rule(schema: Mapping[str, Any]) -> str:
+    kind = "an integer" if schema.get("type") == "integer" else "a number"
+    low, high, above = schema.get("minimum"), schema.get("maximum"), schema.get("exclusiveMinimum")
+    if low is not None and high is not None:
+        return f"{kind} from {_show(low)} to {_show(high)}"
+    if low is not None:
+        return f"{kind} >= {_show(low)}"
+    if above is not None:
+        return f"{kind} > {_show(above)}"
+    return f"{kind} <= {_show(high)}"
+
+
+def _equal_items(items: list[Any]) -> tuple[int, int]:
+    """The pair of equal items ajv names: the last item equal to an earlier one, and the nearest such one."""
+    for later in range(len(items) - 1, 0, -1):
+        for earlier in range(later - 1, -1, -1):
+            if items[earlier] == items[later]:
+                return earlier, later
+    return 0, 0
 
 
 def _json_path(parts: Iterable[Any]) -> str:
@@ -142,6 +193,15 @@ class AnomalyRule:
     within: str | None = None
     timeout: str | None = None
     values: tuple[str, ...] | None = None
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A threshold applies only where `field` equals `equals`."""
+
+    field: str
+    equals: str | float | bool
 
 
 @dataclass(frozen=True)
@@ -172,7 +232,7 @@ class StreamSpec:
     fields: tuple[FieldSpec, ...]
     event_time_field: str
     event_id_field: str
-    device_field: str
+    entity_field: str
     source: SourceSpec
     watermark: str
     standardize: tuple[Standardization, ...]
@@ -198,7 +258,7 @@ class StreamSpec:
     @property
     def implicitly_required(self) -> tuple[str, ...]:
         """Fields silver needs even when the spec marks them optional: id, time and device."""
-        return (self.event_id_field, self.event_time_field, self.device_field)
+        return (self.event_id_field, self.event_time_field, self.entity_field)
 
     def window(self, window_id: str) -> WindowSpec:
         for w in self.windows:
@@ -219,18 +279,22 @@ def _schema_problems(data: Any) -> list[Problem]:
 
 
 def _allowed_by(schema: Any) -> str | None:
-    """What a property's schema allows, in words: its pattern's rule, else its description, else its type."""
+    """What a property's schema allows, in words: its pattern's rule, an object's required keys, its description,
+    else its type."""
     node = schema if isinstance(schema, dict) else {}
     ref = node.get("$ref", "")
     if ref.startswith("#/$defs/"):
         node = load_json_schema()["$defs"].get(ref.removeprefix("#/$defs/"), {})
-    if node.get("pattern") == durations.DURATION_REGEX:
-        return _DURATIONS
+    if isinstance(node.get("pattern"), str):
+        return _pattern_rule(node)
+    if node.get("type") == "object" and isinstance(node.get("required"), list):
+        return "an object with " + ", ".join(node["required"])
     if "description" in node:
         return node["description"]
     if "enum" in node:
-        return ", ".join(map(str, node["enum"]))
-    return f"a value of type {node['type']}" if isinstance(node.get("type"), str) else None
+        return _one_of(node["enum"])
+    types = [node["type"]] if isinstance(node.get("type"), str) else node.get("type")
+    return f"a value of type {' or '.join(types)}" if isinstance(types, list) and types else None
 
 
 def _translate(error: Any) -> list[Problem]:
@@ -248,39 +312,26 @@ def _translate(error: Any) -> list[Problem]:
         missing = [k for k in error.validator_value if k not in error.instance]
         properties = schema.get("properties", {})
         return [
-            Problem(_json_path([*path, k]), "required property missing", _MISSING, _allowed_by(properties.get(k)))
+            Problem(_json_path([*path, k]), "required but missing", _MISSING, _allowed_by(properties.get(k)))
             for k in missing
         ]
     if kind == "enum":
-        return [
-            Problem(here, "not one of the allowed values", error.instance, ", ".join(map(str, error.validator_value)))
-        ]
+        return [Problem(here, "not one of the allowed values", error.instance, _one_of(error.validator_value))]
     if kind == "const":
         return [Problem(here, "unsupported value", error.instance, _show(error.validator_value))]
     if kind == "pattern":
-        if error.validator_value == durations.DURATION_REGEX:
-            allowed = _DURATIONS
-        else:
-            allowed = f"strings matching {error.validator_value}"
-        return [Problem(here, "invalid format", error.instance, allowed)]
+        return [Problem(here, "invalid format", error.instance, _pattern_rule(schema))]
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
-        return [Problem(here, f"wrong type (expected {expected})", error.instance, expected)]
+        return [Problem(here, "wrong type", error.instance, f"a value of type {expected}")]
     if kind in ("minimum", "maximum", "exclusiveMinimum"):
-        low = schema.get("minimum", schema.get("exclusiveMinimum"))
-        high = schema.get("maximum")
-        if low is not None and high is not None:
-            allowed = f"{low}..{high}"
-        elif low is not None:
-            allowed = f"> {low}" if "exclusiveMinimum" in schema else f">= {low}"
-        else:
-            allowed = f"<= {high}"
-        return [Problem(here, "out of range", error.instance, allowed)]
+        return [Problem(here, "out of range", error.instance, _range_rule(schema))]
     if kind == "minItems":
         return [Problem(here, f"needs at least {error.validator_value} item(s)", error.instance)]
     if kind == "uniqueItems":
-        return [Problem(here, "items must be unique", error.instance)]
+        earlier, later = _equal_items(error.instance)
+        return [Problem(here, f"items must be unique (items {earlier} and {later} are equal)", error.instance)]
     if kind == "not":
         return [Problem(here, "property not allowed for this field type", error.instance, _not_hint(path))]
     return [Problem(here, error.message, error.instance)]
@@ -354,7 +405,7 @@ class _Semantics:
         self._ref("$.eventTimeField", d.get("eventTimeField"), frozenset({"timestamp"}), "a timestamp")
         self._ref("$.eventIdField", d.get("eventIdField"), frozenset({"string"}), "a string")
         self._ref(
-            "$.deviceField", d.get("deviceField"), frozenset({"string", "long", "integer"}), "a string or integer"
+            "$.entityField", d.get("entityField"), frozenset({"string", "long", "integer"}), "a string or integer"
         )
 
     def _standardize(self) -> None:
@@ -390,8 +441,7 @@ class _Semantics:
 
     def _aggregation(self) -> None:
         for i, name in enumerate(self._list("aggregation", "dimensions")):
-            want = frozenset({"string", "long", "integer", "boolean"})
-            self._ref(f"$.aggregation.dimensions[{i}]", name, want, "a string, integer or boolean")
+            self._ref(f"$.aggregation.dimensions[{i}]", name, DISCRETE_TYPES, "a string, integer or boolean")
         for i, name in enumerate(self._list("aggregation", "measures")):
             self._ref(f"$.aggregation.measures[{i}]", name, NUMERIC_TYPES, "a numeric")
 
@@ -405,6 +455,8 @@ class _Semantics:
             path = f"$.anomalies[{i}].field"
             if kind in ("threshold", "spike"):
                 self._ref(path, rule.get("field"), NUMERIC_TYPES, "a numeric")
+                if kind == "threshold" and isinstance(rule.get("condition"), Mapping):
+                    self._condition(f"$.anomalies[{i}].condition", rule["condition"])
             elif kind == "status":
                 if self._ref(path, rule.get("field"), frozenset({"string"}), "a string") == "string":
                     allowed = self.fields[rule["field"]].get("allowed")
@@ -418,6 +470,22 @@ class _Semantics:
                                     v,
                                     ", ".join(allowed),
                                 )
+
+    def _condition(self, path: str, condition: Mapping[str, Any]) -> None:
+        """A threshold's condition: a string, integer or boolean field, and a value that field can take."""
+        name = condition.get("field")
+        kind = self._ref(f"{path}.field", name, DISCRETE_TYPES, "a string, integer or boolean")
+        fits, allowed_values = DISCRETE_VALUES.get(kind, (None, None))
+        value = condition.get("equals")
+        # A value of no JSON Schema type allowed here is the schema's problem, reported once there.
+        if fits is None or not isinstance(value, (str, int, float)):
+            return
+        if not fits(value):
+            self.add(f"{path}.equals", f"not a value of field '{name}' ({kind})", value, allowed_values)
+            return
+        allowed = self.fields[name].get("allowed")
+        if isinstance(allowed, list) and value not in allowed:
+            self.add(f"{path}.equals", "value the field never takes", value, ", ".join(allowed))
 
     def _features(self) -> None:
         features = self.data.get("features")
@@ -498,7 +566,7 @@ def _build(d: Mapping[str, Any]) -> StreamSpec:
         ),
         event_time_field=d["eventTimeField"],
         event_id_field=d["eventIdField"],
-        device_field=d["deviceField"],
+        entity_field=d["entityField"],
         source=SourceSpec(
             type=src["type"],
             event_hub_name=src["eventHubName"],
@@ -529,6 +597,7 @@ def _build(d: Mapping[str, Any]) -> StreamSpec:
                 within=a.get("within"),
                 timeout=a.get("timeout"),
                 values=tuple(a["values"]) if "values" in a else None,
+                condition=Condition(a["condition"]["field"], a["condition"]["equals"]) if "condition" in a else None,
             )
             for a in d.get("anomalies", [])
         ),

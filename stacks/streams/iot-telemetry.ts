@@ -48,7 +48,7 @@ export const iotTelemetry: StreamDefinition = {
   },
   eventTimeField: 'timestamp',
   eventIdField: 'event_id',
-  deviceField: 'device_id',
+  entityField: 'device_id',
   source: {
     type: 'eventhubs',
     eventHubName: 'evh-iot-telemetry',

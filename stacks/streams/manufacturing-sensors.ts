@@ -55,7 +55,7 @@ export const manufacturingSensors: StreamDefinition = {
   },
   eventTimeField: 'timestamp',
   eventIdField: 'event_id',
-  deviceField: 'sensor_id',
+  entityField: 'sensor_id',
   source: {
     type: 'kafka',
     eventHubName: 'evh-manufacturing-sensors',

@@ -65,7 +65,7 @@ export const weather: StreamDefinition = {
   },
   eventTimeField: 'timestamp',
   eventIdField: 'event_id',
-  deviceField: 'station_id',
+  entityField: 'station_id',
   source: {
     type: 'eventhubs',
     eventHubName: 'evh-weather',

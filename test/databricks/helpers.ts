@@ -104,7 +104,7 @@ export function ordersSpec(name = 'orders', source: SourceType = 'eventhubs', pa
     },
     eventTimeField: 'ts',
     eventIdField: 'order_id',
-    deviceField: 'store_id',
+    entityField: 'store_id',
     source: { type: source, partitions, retentionDays: 1, consumerGroups: { bronze: 'databricks' } },
     watermark: '5 minutes',
     windows: [{ id: 'tumbling_1m', type: 'tumbling', duration: '1 minute' }],

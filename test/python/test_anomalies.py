@@ -14,6 +14,7 @@ from helpers import at
 from medallion.alerts import Alert, LoggingSink, WebhookSink
 from medallion.anomalies import AnomalyDetector
 from medallion.idempotent import BatchLog
+from medallion.spec import load_spec
 from medallion.tables import resolve_tables
 
 SILVER = (
@@ -291,3 +292,30 @@ def test_spark_string_matches_sparks_timestamp_cast(spark):
     ]
     df = spark.createDataFrame([(s,) for s in stamps], "t timestamp")
     assert [r[0] for r in df.selectExpr("CAST(t AS STRING)").collect()] == [spark_string(s) for s in stamps]
+
+
+def test_threshold_with_a_condition_fires_only_where_the_condition_holds(spark, iot_spec, tmp_path):
+    raw = json.loads(json.dumps(iot_spec.raw))
+    raw["anomalies"] = [
+        {
+            "id": "hot_while_warning",
+            "type": "threshold",
+            "field": "temperature",
+            "operator": ">",
+            "value": 50,
+            "severity": "warning",
+            "condition": {"field": "status", "equals": "warning"},
+        }
+    ]
+    spec = load_spec(raw)
+    tables = resolve_tables(spec, None, str(tmp_path / "lake"))
+    log = BatchLog(spark, "w1")
+    rows = [
+        ("e1", "d1", at(0), 60.0, None, "warning"),  # over and the condition holds: alert
+        ("e2", "d1", at(1), 60.0, None, "normal"),  # over, other status: no alert
+        ("e3", "d2", at(0), 60.0, None, None),  # over, no status (null is not equal): no alert
+        ("e4", "d2", at(1), 40.0, None, "warning"),  # condition holds, not over: no alert
+    ]
+    detect(spark, AnomalyDetector(spark, spec, tables, log, LoggingSink()), log, tables, rows, 0)
+    found = [(r.rule_id, r.device, r.event_time, r.detail) for r in tables.alerts.read(spark).collect()]
+    assert found == [("hot_while_warning", "d1", at(0), "temperature=60.0 > 50 where status=warning")]

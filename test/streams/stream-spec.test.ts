@@ -18,7 +18,7 @@ const minimal: StreamDefinition = {
   },
   eventTimeField: 'opened_at',
   eventIdField: 'event_id',
-  deviceField: 'door_id',
+  entityField: 'door_id',
   source: { type: 'eventhubs', partitions: 2, retentionDays: 1 },
   watermark: '5 minutes',
   windows: [{ id: 'tumbling_1m', type: 'tumbling', duration: '1 minute' }],
@@ -42,7 +42,7 @@ const iotTelemetry: StreamDefinition = {
   },
   eventTimeField: 'timestamp',
   eventIdField: 'event_id',
-  deviceField: 'device_id',
+  entityField: 'device_id',
   source: { type: 'eventhubs', partitions: 4, retentionDays: 1 },
   watermark: '10 minutes',
   windows: [
@@ -78,7 +78,7 @@ describe('toStreamSpec', () => {
       },
       eventTimeField: 'opened_at',
       eventIdField: 'event_id',
-      deviceField: 'door_id',
+      entityField: 'door_id',
       source: {
         type: 'eventhubs',
         eventHubName: 'evh-door-sensors',
@@ -140,6 +140,15 @@ describe('toStreamSpec', () => {
     expect(toStreamSpec({ ...minimal, features: { ...features, refreshInterval: '5 minutes' } }).features?.refreshInterval).toBe('5 minutes');
   });
 
+  test("a threshold's condition is serialized when given and absent otherwise", () => {
+    const threshold = { id: 'large_purchase', type: 'threshold', field: 'open_seconds', operator: '>', value: 600, severity: 'warning' } as const;
+    const withCondition = { ...threshold, condition: { field: 'door_id', equals: 7 } };
+    const spec = toStreamSpec({ ...minimal, anomalies: [withCondition] });
+    expect(spec.anomalies).toStrictEqual([withCondition]);
+    expect(validateStreamSpec(spec)).toEqual([]);
+    expect(toStreamSpec({ ...minimal, anomalies: [threshold] }).anomalies).toStrictEqual([threshold]);
+  });
+
   test('an explicit null catalog stays null', () => {
     expect(toStreamSpec({ ...minimal, target: { catalog: null } }).target.catalog).toBeNull();
   });
@@ -190,7 +199,7 @@ describe('serializeStreamSpec', () => {
       'schema',
       'eventTimeField',
       'eventIdField',
-      'deviceField',
+      'entityField',
       'source',
       'watermark',
       'standardize',

@@ -31,7 +31,7 @@ describe('validateStreamSpec', () => {
       const spec = iot();
       delete spec.source.consumerGroups;
       expect(messages(spec)).toEqual([
-        '$.source.consumerGroups is required but missing; allowed: Consumer group per reading query. bronze is the only query that reads the event hub.',
+        '$.source.consumerGroups is required but missing; allowed: an object with bronze',
       ]);
     });
 
@@ -60,8 +60,8 @@ describe('validateStreamSpec', () => {
     });
 
     test('not an object at all', () => {
-      expect(validateStreamSpec(null)).toEqual([{ path: '$', message: '$ = null is invalid: wrong type, expected object; allowed: object' }]);
-      expect(validateStreamSpec([])).toEqual([{ path: '$', message: '$ = [] is invalid: wrong type, expected object; allowed: object' }]);
+      expect(validateStreamSpec(null)).toEqual([{ path: '$', message: '$ = null is invalid: wrong type; allowed: a value of type object' }]);
+      expect(validateStreamSpec([])).toEqual([{ path: '$', message: '$ = [] is invalid: wrong type; allowed: a value of type object' }]);
     });
 
     test('a property named like an index is a property, not an array item', () => {

@@ -132,8 +132,8 @@ def sample_events(spec: dict[str, Any], run_id: str, count: int, now: datetime) 
     for i in range(count):
         body = {f["name"]: _sample_value(f, i, now) for f in spec["schema"]["fields"] if f.get("required", True)}
         body[spec["eventIdField"]] = f"smoke-{run_id}-{i}"
-        if spec.get("deviceField"):
-            body[spec["deviceField"]] = f"smoke-{run_id}"
+        if spec.get("entityField"):
+            body[spec["entityField"]] = f"smoke-{run_id}"
         events.append(body)
     return events
 
@@ -146,7 +146,7 @@ def count_statements(spec: dict[str, Any], tables: dict[str, list[str]], run_id:
         ("bronze", bronze, f"SELECT count(*) FROM {bronze} WHERE body LIKE '%smoke-{run_id}-%'"),  # noqa: S608
         ("silver", silver, f"SELECT count(*) FROM {silver} WHERE `{event_id}` LIKE 'smoke-{run_id}-%'"),  # noqa: S608
     ]
-    device = spec.get("deviceField")
+    device = spec.get("entityField")
     for table in tables["gold"] if device else []:
         where = f"dimension = '{device}' AND dimension_value = 'smoke-{run_id}'"
         out.append(("gold", table, f"SELECT count(*) FROM {table} WHERE {where}"))  # noqa: S608
