@@ -51,8 +51,8 @@ export interface StreamJobsProps extends StreamJobsEnvironment {
 
 /**
  * The `databricks_job` of one stream: one task running the `pipeline` notebook, which reads Event Hubs once per
- * micro-batch and writes bronze, silver, quarantine, gold and alerts in the same pass (features catch up with
- * silver on their own interval, in the same notebook). So one job and one job cluster per stream (or the shared all-purpose cluster): the source is read once and every layer runs
+ * micro-batch and writes bronze, silver, quarantine, gold, alerts and features in the same pass. So one job and
+ * one job cluster per stream (or the shared all-purpose cluster): the source is read once and every layer runs
  * on the same cluster, instead of one query (and, in `continuous` mode, one job and one cluster) per layer.
  * Each table has exactly one writer, so the job never runs twice at once (`max_concurrent_runs = 1`).
  *

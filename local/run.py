@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "notebooks"))
 
-from medallion import features, jobs  # noqa: E402
+from medallion import jobs  # noqa: E402
 from medallion.alerts import InMemorySink  # noqa: E402
 from medallion.spec import StreamSpec, load_spec  # noqa: E402
 from medallion.tables import Tables, resolve_tables  # noqa: E402
@@ -445,10 +445,6 @@ def run(args: argparse.Namespace) -> dict:
         for r in runs:
             for q in r.queries.values():
                 q.stop()
-                # The features follow silver on their own interval: their last refresh runs once the query stops.
-                refresher = features.following(q)
-                if refresher is not None:
-                    refresher.join()
         summary = summarize(spark, runs, producer, timing, out)
         summary["broker_pid"] = broker.pid
         summary["producer_pids"] = producer.pids()

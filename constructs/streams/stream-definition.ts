@@ -188,11 +188,6 @@ export interface FeaturesDefinition {
   /** A numeric field. */
   readonly field: string;
   readonly window: Duration;
-  /**
-   * How often the features table catches up with silver (it is refreshed off the pipeline's batch path).
-   * @default '1 minute'
-   */
-  readonly refreshInterval?: Duration;
 }
 
 export interface MedallionSchemasDefinition {

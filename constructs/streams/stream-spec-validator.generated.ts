@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"required":["specVersion","name","schema","eventTimeField","eventIdField","entityField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"entityField":{"$ref":"#/$defs/identifier","description":"the field naming the entity an event belongs to (a device, a user, a store); a string, long or integer field"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"},"refreshInterval":{"$ref":"#/$defs/duration","description":"how often the features table catches up with silver","default":"1 minute"}}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"required":["specVersion","name","schema","eventTimeField","eventIdField","entityField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"entityField":{"$ref":"#/$defs/identifier","description":"the field naming the entity an event belongs to (a device, a user, a store); a string, long or integer field"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"}}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
 const schema33 = {"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"};
 const schema39 = {"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"};
 const func1 = Object.prototype.hasOwnProperty;
@@ -3060,7 +3060,7 @@ vErrors.push(err49);
 errors++;
 }
 for(const key3 in data22){
-if(!(((key3 === "field") || (key3 === "window")) || (key3 === "refreshInterval"))){
+if(!((key3 === "field") || (key3 === "window"))){
 const err50 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.features,data:data22};
 if(vErrors === null){
 vErrors = [err50];
@@ -3121,11 +3121,9 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data22.refreshInterval !== undefined){
-let data25 = data22.refreshInterval;
-if(typeof data25 === "string"){
-if(!pattern11.test(data25)){
-const err55 = {instancePath:instancePath+"/features/refreshInterval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data25};
+}
+else {
+const err55 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.features.type,parentSchema:schema31.properties.features,data:data22};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -3135,8 +3133,11 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/features/refreshInterval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data25};
+if(data.target !== undefined){
+let data25 = data.target;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.catalog === undefined){
+const err56 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "catalog"},message:"must have required property '"+"catalog"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data25};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -3145,10 +3146,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.features.type,parentSchema:schema31.properties.features,data:data22};
+if(data25.schemas === undefined){
+const err57 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "schemas"},message:"must have required property '"+"schemas"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data25};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -3157,12 +3156,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-if(data.target !== undefined){
-let data26 = data.target;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.catalog === undefined){
-const err58 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "catalog"},message:"must have required property '"+"catalog"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data26};
+if(data25.table === undefined){
+const err58 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data25};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -3171,8 +3166,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data26.schemas === undefined){
-const err59 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "schemas"},message:"must have required property '"+"schemas"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data26};
+for(const key4 in data25){
+if(!(((key4 === "catalog") || (key4 === "schemas")) || (key4 === "table"))){
+const err59 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -3181,8 +3177,11 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data26.table === undefined){
-const err60 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data26};
+}
+if(data25.catalog !== undefined){
+let data26 = data25.catalog;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err60 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/type",keyword:"type",params:{type: schema31.properties.target.properties.catalog.type},message:"must be string,null",schema:schema31.properties.target.properties.catalog.type,parentSchema:schema31.properties.target.properties.catalog,data:data26};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -3191,9 +3190,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-for(const key4 in data26){
-if(!(((key4 === "catalog") || (key4 === "schemas")) || (key4 === "table"))){
-const err61 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target,data:data26};
+if(typeof data26 === "string"){
+if(!pattern5.test(data26)){
+const err61 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema31.properties.target.properties.catalog,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -3203,10 +3202,12 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data26.catalog !== undefined){
-let data27 = data26.catalog;
-if((typeof data27 !== "string") && (data27 !== null)){
-const err62 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/type",keyword:"type",params:{type: schema31.properties.target.properties.catalog.type},message:"must be string,null",schema:schema31.properties.target.properties.catalog.type,parentSchema:schema31.properties.target.properties.catalog,data:data27};
+}
+if(data25.schemas !== undefined){
+let data27 = data25.schemas;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.bronze === undefined){
+const err62 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "bronze"},message:"must have required property '"+"bronze"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data27};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -3215,9 +3216,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(typeof data27 === "string"){
-if(!pattern5.test(data27)){
-const err63 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema31.properties.target.properties.catalog,data:data27};
+if(data27.silver === undefined){
+const err63 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "silver"},message:"must have required property '"+"silver"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data27};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -3226,13 +3226,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-}
-if(data26.schemas !== undefined){
-let data28 = data26.schemas;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.bronze === undefined){
-const err64 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "bronze"},message:"must have required property '"+"bronze"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data28};
+if(data27.gold === undefined){
+const err64 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "gold"},message:"must have required property '"+"gold"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -3241,8 +3236,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data28.silver === undefined){
-const err65 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "silver"},message:"must have required property '"+"silver"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data28};
+for(const key5 in data27){
+if(!(((key5 === "bronze") || (key5 === "silver")) || (key5 === "gold"))){
+const err65 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target.properties.schemas,data:data27};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -3251,8 +3247,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data28.gold === undefined){
-const err66 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "gold"},message:"must have required property '"+"gold"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data28};
+}
+if(data27.bronze !== undefined){
+let data28 = data27.bronze;
+if(typeof data28 === "string"){
+if(!pattern5.test(data28)){
+const err66 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data28};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -3261,9 +3261,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-for(const key5 in data28){
-if(!(((key5 === "bronze") || (key5 === "silver")) || (key5 === "gold"))){
-const err67 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target.properties.schemas,data:data28};
+}
+else {
+const err67 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -3273,11 +3273,11 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data28.bronze !== undefined){
-let data29 = data28.bronze;
+if(data27.silver !== undefined){
+let data29 = data27.silver;
 if(typeof data29 === "string"){
 if(!pattern5.test(data29)){
-const err68 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data29};
+const err68 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data29};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -3288,7 +3288,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data29};
+const err69 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data29};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -3298,11 +3298,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data28.silver !== undefined){
-let data30 = data28.silver;
+if(data27.gold !== undefined){
+let data30 = data27.gold;
 if(typeof data30 === "string"){
 if(!pattern5.test(data30)){
-const err70 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data30};
+const err70 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data30};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -3313,7 +3313,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data30};
+const err71 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data30};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -3323,11 +3323,9 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data28.gold !== undefined){
-let data31 = data28.gold;
-if(typeof data31 === "string"){
-if(!pattern5.test(data31)){
-const err72 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data31};
+}
+else {
+const err72 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.properties.schemas.type,parentSchema:schema31.properties.target.properties.schemas,data:data27};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -3337,8 +3335,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-else {
-const err73 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data31};
+if(data25.table !== undefined){
+let data31 = data25.table;
+if(typeof data31 === "string"){
+if(!pattern5.test(data31)){
+const err73 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -3348,9 +3349,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
 else {
-const err74 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.properties.schemas.type,parentSchema:schema31.properties.target.properties.schemas,data:data28};
+const err74 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data31};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -3360,11 +3360,9 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data26.table !== undefined){
-let data32 = data26.table;
-if(typeof data32 === "string"){
-if(!pattern5.test(data32)){
-const err75 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data32};
+}
+else {
+const err75 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.type,parentSchema:schema31.properties.target,data:data25};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -3374,8 +3372,15 @@ vErrors.push(err75);
 errors++;
 }
 }
-else {
-const err76 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data32};
+if(data.trigger !== undefined){
+let data32 = data.trigger;
+const _errs80 = errors;
+let valid33 = true;
+const _errs81 = errors;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let missing0;
+if((data32.type === undefined) && (missing0 = "type")){
+const err76 = {};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -3384,10 +3389,10 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-}
 else {
-const err77 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.type,parentSchema:schema31.properties.target,data:data26};
+if(data32.type !== undefined){
+if("processingTime" !== data32.type){
+const err77 = {};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -3397,15 +3402,23 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data.trigger !== undefined){
-let data33 = data.trigger;
+}
+}
+var _valid0 = _errs81 === errors;
+errors = _errs80;
+if(vErrors !== null){
+if(_errs80){
+vErrors.length = _errs80;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
 const _errs83 = errors;
-let valid34 = true;
-const _errs84 = errors;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-let missing0;
-if((data33.type === undefined) && (missing0 = "type")){
-const err78 = {};
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.type === undefined){
+const err78 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data32};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -3414,10 +3427,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-else {
-if(data33.type !== undefined){
-if("processingTime" !== data33.type){
-const err79 = {};
+if(data32.interval === undefined){
+const err79 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "interval"},message:"must have required property '"+"interval"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data32};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -3426,24 +3437,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs84 === errors;
-errors = _errs83;
-if(vErrors !== null){
-if(_errs83){
-vErrors.length = _errs83;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs86 = errors;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.type === undefined){
-const err80 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data33};
+for(const key6 in data32){
+if(!((key6 === "type") || (key6 === "interval"))){
+const err80 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[0].then,data:data32};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -3452,8 +3448,11 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(data33.interval === undefined){
-const err81 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "interval"},message:"must have required property '"+"interval"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data33};
+}
+if(data32.type !== undefined){
+let data34 = data32.type;
+if("processingTime" !== data34){
+const err81 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "processingTime"},message:"must be equal to constant",schema:"processingTime",parentSchema:schema31.properties.trigger.allOf[0].then.properties.type,data:data34};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -3462,9 +3461,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-for(const key6 in data33){
-if(!((key6 === "type") || (key6 === "interval"))){
-const err82 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[0].then,data:data33};
+}
+if(data32.interval !== undefined){
+let data35 = data32.interval;
+if(typeof data35 === "string"){
+if(!pattern11.test(data35)){
+const err82 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data35};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -3474,10 +3476,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data33.type !== undefined){
-let data35 = data33.type;
-if("processingTime" !== data35){
-const err83 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "processingTime"},message:"must be equal to constant",schema:"processingTime",parentSchema:schema31.properties.trigger.allOf[0].then.properties.type,data:data35};
+else {
+const err83 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data35};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -3487,11 +3487,15 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data33.interval !== undefined){
-let data36 = data33.interval;
-if(typeof data36 === "string"){
-if(!pattern11.test(data36)){
-const err84 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data36};
+}
+var _valid0 = _errs83 === errors;
+valid33 = _valid0;
+if(valid33){
+var props2 = true;
+}
+}
+if(!valid33){
+const err84 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[0].if,parentSchema:schema31.properties.trigger.allOf[0],data:data32};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -3500,9 +3504,13 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data36};
+const _errs90 = errors;
+let valid37 = true;
+const _errs91 = errors;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let missing1;
+if((data32.type === undefined) && (missing1 = "type")){
+const err85 = {};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -3511,16 +3519,10 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-}
-var _valid0 = _errs86 === errors;
-valid34 = _valid0;
-if(valid34){
-var props2 = true;
-}
-}
-if(!valid34){
-const err86 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[0].if,parentSchema:schema31.properties.trigger.allOf[0],data:data33};
+else {
+if(data32.type !== undefined){
+if("availableNow" !== data32.type){
+const err86 = {};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -3529,13 +3531,24 @@ vErrors.push(err86);
 }
 errors++;
 }
+}
+}
+}
+var _valid1 = _errs91 === errors;
+errors = _errs90;
+if(vErrors !== null){
+if(_errs90){
+vErrors.length = _errs90;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
 const _errs93 = errors;
-let valid38 = true;
-const _errs94 = errors;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-let missing1;
-if((data33.type === undefined) && (missing1 = "type")){
-const err87 = {};
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.type === undefined){
+const err87 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[1].then.required,parentSchema:schema31.properties.trigger.allOf[1].then,data:data32};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -3544,10 +3557,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-else {
-if(data33.type !== undefined){
-if("availableNow" !== data33.type){
-const err88 = {};
+for(const key7 in data32){
+if(!(key7 === "type")){
+const err88 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[1].then,data:data32};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -3557,23 +3569,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
-}
-var _valid1 = _errs94 === errors;
-errors = _errs93;
-if(vErrors !== null){
-if(_errs93){
-vErrors.length = _errs93;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs96 = errors;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.type === undefined){
-const err89 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[1].then.required,parentSchema:schema31.properties.trigger.allOf[1].then,data:data33};
+if(data32.type !== undefined){
+let data37 = data32.type;
+if("availableNow" !== data37){
+const err89 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "availableNow"},message:"must be equal to constant",schema:"availableNow",parentSchema:schema31.properties.trigger.allOf[1].then.properties.type,data:data37};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -3582,45 +3581,21 @@ vErrors.push(err89);
 }
 errors++;
 }
-for(const key7 in data33){
-if(!(key7 === "type")){
-const err90 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[1].then,data:data33};
+}
+}
+var _valid1 = _errs93 === errors;
+valid37 = _valid1;
+if(valid37){
+var props3 = true;
+}
+}
+if(!valid37){
+const err90 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[1].if,parentSchema:schema31.properties.trigger.allOf[1],data:data32};
 if(vErrors === null){
 vErrors = [err90];
 }
 else {
 vErrors.push(err90);
-}
-errors++;
-}
-}
-if(data33.type !== undefined){
-let data38 = data33.type;
-if("availableNow" !== data38){
-const err91 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "availableNow"},message:"must be equal to constant",schema:"availableNow",parentSchema:schema31.properties.trigger.allOf[1].then.properties.type,data:data38};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-}
-}
-var _valid1 = _errs96 === errors;
-valid38 = _valid1;
-if(valid38){
-var props3 = true;
-}
-}
-if(!valid38){
-const err92 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[1].if,parentSchema:schema31.properties.trigger.allOf[1],data:data33};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
 }
 errors++;
 }
@@ -3633,9 +3608,37 @@ props2 = props2 || {};
 Object.assign(props2, props3);
 }
 }
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.type === undefined){
-const err93 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.required,parentSchema:schema31.properties.trigger,data:data33};
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.type === undefined){
+const err91 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.required,parentSchema:schema31.properties.trigger,data:data32};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+if(props2 !== true){
+props2 = props2 || {};
+props2.type = true;
+}
+if(data32.type !== undefined){
+let data38 = data32.type;
+if(!((data38 === "processingTime") || (data38 === "availableNow"))){
+const err92 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.trigger.properties.type.enum,parentSchema:schema31.properties.trigger.properties.type,data:data38};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.trigger.type,parentSchema:schema31.properties.trigger,data:data32};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -3644,43 +3647,15 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(props2 !== true){
-props2 = props2 || {};
-props2.type = true;
 }
-if(data33.type !== undefined){
-let data39 = data33.type;
-if(!((data39 === "processingTime") || (data39 === "availableNow"))){
-const err94 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.trigger.properties.type.enum,parentSchema:schema31.properties.trigger.properties.type,data:data39};
+}
+else {
+const err94 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err94];
 }
 else {
 vErrors.push(err94);
-}
-errors++;
-}
-}
-}
-else {
-const err95 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.trigger.type,parentSchema:schema31.properties.trigger,data:data33};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-}
-}
-else {
-const err96 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
 }
 errors++;
 }

@@ -1,6 +1,5 @@
 import type {
   AnomalyDefinition,
-  FeaturesDefinition,
   FieldDefinition,
   FieldType,
   Severity,
@@ -28,7 +27,7 @@ export interface StreamSpecV1 {
   readonly windows: readonly StreamSpecWindow[];
   readonly aggregation: { readonly dimensions: readonly string[]; readonly measures: readonly string[] };
   readonly anomalies: readonly StreamSpecAnomaly[];
-  readonly features?: { readonly field: string; readonly window: string; readonly refreshInterval: string };
+  readonly features?: { readonly field: string; readonly window: string };
   readonly target: StreamSpecTarget;
   readonly trigger: StreamSpecTrigger;
 }
@@ -111,8 +110,6 @@ export const STREAM_DEFAULTS = {
   schemas: { bronze: 'bronze', silver: 'silver', gold: 'gold' },
   table: (streamName: string): string => streamName.replace(/-/g, '_'),
   trigger: { type: 'processingTime', interval: '10 seconds' } as StreamSpecTrigger,
-  /** The schema's default of `features.refreshInterval`. */
-  featuresRefreshInterval: '1 minute',
 } as const;
 
 /** The partitions and retention a stream gets when its definition leaves them out (an environment's sizing). */
@@ -153,7 +150,7 @@ export function toStreamSpec(definition: StreamDefinition, sourceDefaults: Sourc
     windows: d.windows.map(toWindow),
     aggregation: { dimensions: [...d.aggregation.dimensions], measures: [...d.aggregation.measures] },
     anomalies: (d.anomalies ?? []).map(toAnomaly),
-    ...(d.features !== undefined ? { features: toFeatures(d.features) } : {}),
+    ...(d.features !== undefined ? { features: { field: d.features.field, window: d.features.window } } : {}),
     target: {
       catalog: target.catalog === undefined ? STREAM_DEFAULTS.catalog : target.catalog,
       schemas: {
@@ -184,10 +181,6 @@ function toField(f: FieldDefinition): StreamSpecField {
     default:
       return base;
   }
-}
-
-function toFeatures(f: FeaturesDefinition): NonNullable<StreamSpecV1['features']> {
-  return { field: f.field, window: f.window, refreshInterval: f.refreshInterval ?? STREAM_DEFAULTS.featuresRefreshInterval };
 }
 
 function toWindow(w: WindowDefinition): StreamSpecWindow {

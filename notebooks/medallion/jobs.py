@@ -25,7 +25,6 @@ from pyspark.sql import DataFrame
 
 from . import gold, pipeline, progress, sources
 from .alerts import AlertSink, LoggingSink, WebhookSink
-from .features import FeatureRefresher
 from .idempotent import BatchLog
 from .silver import SilverStage
 from .spec import StreamSpec, load_spec
@@ -158,10 +157,9 @@ def run_pipeline(
         reference=spark.read.table(reference_table) if reference_table else None,
         reference_keys=keys,
     )
-    refresher = FeatureRefresher(spark, stream, tables).follow(main) if stream.features else None
     sessions = [w for w in stream.windows if w.type not in gold.CLOSED_BY_PIPELINE]
     if not sessions:
-        return _with_features(_started(spark, tables, [main], report_progress, wait), refresher, wait)
+        return _started(spark, tables, [main], report_progress, wait)
     # availableNow reads what its source holds when it starts: the pipeline fills silver first.
     _started(spark, tables, [main], report_progress, wait="availableNow" in kwargs)
     # A Delta stream needs its table's schema: create silver empty if the pipeline has not yet.
@@ -173,13 +171,4 @@ def run_pipeline(
         for w in sessions
     ]
     _started(spark, tables, session_queries, report_progress, wait)
-    return _with_features(_await([main], wait), refresher, wait) + session_queries
-
-
-def _with_features(
-    queries: list[StreamingQuery], refresher: FeatureRefresher | None, wait: bool
-) -> list[StreamingQuery]:
-    """When the caller waits for the pipeline, it also waits for the features' last refresh after it."""
-    if wait and refresher is not None:
-        refresher.join()
-    return queries
+    return _await([main], wait) + session_queries

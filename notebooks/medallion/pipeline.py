@@ -3,8 +3,7 @@
 One foreachBatch per stream, on the same cached batch:
   1. the bronze append, side by side with silver + quarantine (validate, late, dedup);
   2. once silver is committed, side by side: the gold tumbling/sliding windows that this batch's horizon
-     closes, and the anomaly rules and alerts.
-The features follow silver on their own interval, off this path (features.py).
+     closes, the anomaly rules and alerts, and the features MERGE of the batch's devices.
 Side by side because a small batch spends most of its time in per-job and per-commit overhead on the driver,
 which overlaps; the batch returns to Spark (which then commits it to the checkpoint) once all are done.
 Session windows are Spark's own streaming aggregation over silver (gold.py says why): `jobs.run_pipeline`
@@ -34,6 +33,7 @@ from . import gold
 from .alerts import AlertSink
 from .anomalies import AnomalyDetector
 from .bronze import with_ingestion_metadata
+from .features import FeatureWriter
 from .idempotent import BatchLog
 from .silver import SilverStage
 from .spec import StreamSpec
@@ -59,6 +59,7 @@ class StreamPipeline:
     log: BatchLog = field(init=False, repr=False)
     silver: SilverStage = field(init=False, repr=False)
     anomalies: AnomalyDetector = field(init=False, repr=False)
+    features: FeatureWriter = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.writer_id:
@@ -69,6 +70,7 @@ class StreamPipeline:
         self.log = BatchLog(self.spark, writer_id)
         self.silver = SilverStage(self.spark, self.spec, self.tables, self.log, self.reference, self.reference_keys)
         self.anomalies = AnomalyDetector(self.spark, self.spec, self.tables, self.log, self.sink)
+        self.features = FeatureWriter(self.spark, self.spec, self.tables)
         self._bound.set()
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
@@ -77,7 +79,7 @@ class StreamPipeline:
         # Cached: the source is read once, for bronze and for silver.
         bronze = with_ingestion_metadata(batch).persist()
         try:
-            # Gold and anomalies read silver, so they start once silver has committed.
+            # Gold, anomalies and features read silver, so they start once silver has committed.
             with ThreadPoolExecutor(max_workers=3, thread_name_prefix=f"{self.spec.name}-batch") as pool:
                 wrote_bronze = pool.submit(self.log.append, None, lambda: bronze, self.tables.bronze, batch_id)
                 result = self.silver(bronze, batch_id, pool)
@@ -86,6 +88,8 @@ class StreamPipeline:
                     steps = [pool.submit(self._close_windows, batch_id)]
                     if self.spec.anomalies:
                         steps.append(pool.submit(self.anomalies, valid, batch_id, self.silver.horizon(batch_id)))
+                    if self.spec.features is not None:
+                        steps.append(pool.submit(self.features, sorted(result.devices), result.min_event_time))
                     for step in [wrote_bronze, *steps]:
                         step.result()
                 finally:

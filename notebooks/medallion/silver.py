@@ -13,7 +13,7 @@ null id. Here the watermark and the dedup are explicit and each rejected row is 
   of other batches whose event time is after the horizon (the "within the watermark" scope).
 Writes: silver and quarantine (side by side when the caller lends a thread pool), each at most once per batch
 (idempotent.BatchLog); once a table exists, a write with no rows is skipped. One aggregation over the checked
-batch gives the counts and the newest event time: per-batch Spark jobs and Delta commits, not
+batch gives the counts, the event-time range and the devices: per-batch Spark jobs and Delta commits, not
 rows, are what a micro-batch costs at these sizes.
 """
 
@@ -34,7 +34,7 @@ from . import durations
 from .idempotent import WRITER_COLUMN, BatchLog
 from .sources import CANONICAL_SCHEMA
 from .spec import FieldSpec, StreamSpec
-from .tables import PROCESSED_AT, Tables
+from .tables import Tables
 
 log = logging.getLogger(__name__)
 
@@ -168,13 +168,15 @@ class _RunningMax:
 
 @dataclass(frozen=True)
 class SilverBatch:
-    """What silver made of one batch: the checked rows (persisted; `valid` is silver's), counts and the valid
-    rows' newest event time."""
+    """What silver made of one batch: the checked rows (persisted; `valid` is silver's), counts, the valid rows'
+    event-time range and devices."""
 
     checked: DataFrame
     valid_rows: int
     quarantined_rows: int
+    min_event_time: Any
     max_event_time: Any
+    devices: list[str]
 
     @property
     def valid(self) -> DataFrame:
@@ -253,7 +255,10 @@ class SilverStage:
         counts = checked.agg(
             F.count(F.when(is_valid, 1)).alias("valid"),
             F.count(F.when(~is_valid, 1)).alias("quarantined"),
+            F.min(F.when(is_valid, F.col(self.spec.event_time_field))).alias("min_event_time"),
             F.max(F.when(is_valid, F.col(self.spec.event_time_field))).alias("max_event_time"),
+            # The devices of the batch's valid rows (the features of those devices are recomputed).
+            F.collect_set(F.when(is_valid, F.col(self.spec.entity_field).cast("string"))).alias("devices"),
         ).first()
         result = SilverBatch(checked, *counts)
         quarantine = (
@@ -280,7 +285,7 @@ class SilverStage:
         self.log.create(self.tables.silver, self._silver_rows(validate_events(bronze, self.spec)))
 
     def _silver_rows(self, valid: DataFrame) -> DataFrame:
-        rows = valid.select(*self.spec.field_names, *METADATA_COLUMNS, F.current_timestamp().alias(PROCESSED_AT))
+        rows = valid.select(*self.spec.field_names, *METADATA_COLUMNS, F.current_timestamp().alias("processed_at"))
         if self.reference is None:
             return rows
         keys = list(self.reference_keys)

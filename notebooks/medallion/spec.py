@@ -208,7 +208,6 @@ class Condition:
 class FeatureSpec:
     field: str
     window: str
-    refresh_interval: str
 
 
 @dataclass(frozen=True)
@@ -538,13 +537,6 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> StreamSpec:
     return parse_spec(data)
 
 
-def _features(d: Mapping[str, Any]) -> FeatureSpec:
-    refresh = d.get(
-        "refreshInterval", load_json_schema()["properties"]["features"]["properties"]["refreshInterval"]["default"]
-    )
-    return FeatureSpec(d["field"], d["window"], refresh)
-
-
 def _build(d: Mapping[str, Any]) -> StreamSpec:
     src = d["source"]
     trigger = d["trigger"]
@@ -601,7 +593,7 @@ def _build(d: Mapping[str, Any]) -> StreamSpec:
             )
             for a in d.get("anomalies", [])
         ),
-        features=_features(features) if features else None,
+        features=FeatureSpec(features["field"], features["window"]) if features else None,
         target=TargetSpec(d["target"]["catalog"], dict(d["target"]["schemas"]), d["target"]["table"]),
         trigger=TriggerSpec(trigger["type"], trigger.get("interval")),
         raw=dict(d),

@@ -12,8 +12,6 @@ from pyspark.sql.types import StructType
 from .spec import StreamSpec
 
 SCHEMA_PLACEHOLDER = "{schema}"
-#: Silver's per-batch processing time: the features refresh resumes from it (features.py).
-PROCESSED_AT = "processed_at"
 
 
 @dataclass(frozen=True)
@@ -115,9 +113,7 @@ class Tables:
     @property
     def silver(self) -> TableRef:
         # Event time: the dedup, gold and features reads select recent rows by it.
-        return self._ref(
-            "silver", layout=TableSpec("silver_batch_id", (self.spec.event_time_field, "silver_batch_id", PROCESSED_AT))
-        )
+        return self._ref("silver", layout=TableSpec("silver_batch_id", (self.spec.event_time_field, "silver_batch_id")))
 
     @property
     def quarantine(self) -> TableRef:

@@ -15,7 +15,6 @@ from pyspark.sql import functions as F
 from helpers import at, event
 from medallion import gold, idempotent
 from medallion.alerts import InMemorySink
-from medallion.features import FeatureRefresher
 from medallion.pipeline import StreamPipeline
 from medallion.sources import CANONICAL_SCHEMA
 from medallion.tables import resolve_tables
@@ -79,10 +78,8 @@ def clean(spark, iot_spec, tmp_path_factory):
     tables = resolve_tables(iot_spec, None, str(tmp_path_factory.mktemp("clean") / "lake"))
     sink = InMemorySink()
     run = pipeline(spark, iot_spec, tables, sink)
-    features = FeatureRefresher(spark, iot_spec, tables)
     for i in range(len(BATCHES)):
         run(batch(spark, i), i)
-        features.refresh()
     return {"state": state(spark, iot_spec, tables), "sent": sorted(a.alert_id for a in sink.sent), "tables": tables}
 
 
@@ -125,7 +122,6 @@ def test_crash_between_two_appends_of_a_batch_then_restart(spark, iot_spec, tmp_
     sink = InMemorySink()
     first = pipeline(spark, iot_spec, tables, sink)
     first(batch(spark, 0), 0)
-    FeatureRefresher(spark, iot_spec, tables).refresh()
     crash_on(monkeypatch, tables.quarantine)  # batch 1: bronze and silver committed, quarantine not
     with pytest.raises(Crash):
         first(batch(spark, 1), 1)
@@ -133,7 +129,6 @@ def test_crash_between_two_appends_of_a_batch_then_restart(spark, iot_spec, tmp_
     restarted = pipeline(spark, iot_spec, tables, sink)  # Spark re-runs batch 1, then goes on
     for i in (1, 2):
         restarted(batch(spark, i), i)
-    FeatureRefresher(spark, iot_spec, tables).refresh()  # the restarted job's refresher resumes from the table
     assert state(spark, iot_spec, tables) == clean["state"]
     assert sorted(a.alert_id for a in sink.sent) == clean["sent"]
 
@@ -153,7 +148,6 @@ def test_crash_after_gold_before_the_alerts_then_restart(spark, iot_spec, tmp_pa
     restarted = pipeline(spark, iot_spec, tables, sink)
     for i in (1, 2):
         restarted(batch(spark, i), i)
-    FeatureRefresher(spark, iot_spec, tables).refresh()
     assert state(spark, iot_spec, tables) == clean["state"]
     # Alerts are sent, then stored: the crash fell between the two, so batch 1's alerts went out again, with
     # the same idempotency key (the alert id); nothing else was sent twice.
@@ -166,8 +160,6 @@ def test_a_new_writer_rerunning_the_last_batch_changes_nothing(spark, iot_spec, 
     sink = InMemorySink()
     rerun = pipeline(spark, iot_spec, clean["tables"], sink)
     rerun(batch(spark, 2), 2)
-    # The re-run appended nothing to silver, so a new writer's features refresh finds nothing to recompute.
-    assert FeatureRefresher(spark, iot_spec, clean["tables"]).refresh() == 0
     assert state(spark, iot_spec, clean["tables"]) == clean["state"]
     assert sink.sent == []
 

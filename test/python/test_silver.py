@@ -217,10 +217,7 @@ def test_tables_collect_statistics_only_on_the_columns_reads_skip_by(spark, iot_
         str(t): spark.sql(f"SHOW TBLPROPERTIES {t}").where("key = 'delta.dataSkippingStatsColumns'").first().value
         for t in (tables.silver, tables.quarantine)
     }
-    assert properties == {
-        str(tables.silver): "timestamp,silver_batch_id,processed_at",
-        str(tables.quarantine): "batch_id,reason",
-    }
+    assert properties == {str(tables.silver): "timestamp,silver_batch_id", str(tables.quarantine): "batch_id,reason"}
 
 
 def test_horizon_is_the_same_after_a_restart_and_on_a_retry(spark, iot_spec, tables):

@@ -75,15 +75,6 @@ def test_typed_spec_of_iot_example():
     assert spec.trigger.interval == "10 seconds"
 
 
-def test_features_refresh_interval_is_the_schemas_default_when_left_out():
-    data = json.loads((ROOT / "schema/examples/valid/iot-telemetry.json").read_text())
-    assert load_spec(data).features.refresh_interval == "1 minute"
-    del data["features"]["refreshInterval"]
-    assert load_spec(data).features.refresh_interval == "1 minute"
-    data["features"]["refreshInterval"] = "30 seconds"
-    assert load_spec(data).features.refresh_interval == "30 seconds"
-
-
 def test_spec_that_is_not_json_is_one_problem_at_the_root():
     with pytest.raises(SpecError) as caught:
         load_spec("{not json")

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FeaturesDefinition, type StreamDefinition, serializeStreamSpec, toStreamSpec, validateStreamSpec } from '../../constructs/streams';
+import { type StreamDefinition, serializeStreamSpec, toStreamSpec, validateStreamSpec } from '../../constructs/streams';
 import { EXAMPLE_STREAMS } from '../../stacks/streams';
 
 const IOT_TELEMETRY_FILE = join(__dirname, '..', '..', 'schema', 'examples', 'valid', 'iot-telemetry.json');
@@ -130,14 +130,6 @@ describe('toStreamSpec', () => {
     expect(spec.target).toStrictEqual({ catalog: 'facilities', schemas: { bronze: 'bronze', silver: 'silver', gold: 'reporting' }, table: 'door_events' });
     expect(spec.trigger).toStrictEqual({ type: 'availableNow' });
     expect(validateStreamSpec(spec)).toEqual([]);
-  });
-
-  test("features' refresh interval defaults to the schema's default, and a given one wins", () => {
-    const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schema', 'stream-spec.v1.schema.json'), 'utf-8'));
-    const features: FeaturesDefinition = { field: 'open_seconds', window: '10 minutes' };
-    expect(toStreamSpec({ ...minimal, features }).features).toStrictEqual({ ...features, refreshInterval: '1 minute' });
-    expect(schema.properties.features.properties.refreshInterval.default).toBe('1 minute');
-    expect(toStreamSpec({ ...minimal, features: { ...features, refreshInterval: '5 minutes' } }).features?.refreshInterval).toBe('5 minutes');
   });
 
   test("a threshold's condition is serialized when given and absent otherwise", () => {

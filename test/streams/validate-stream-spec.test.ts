@@ -30,9 +30,7 @@ describe('validateStreamSpec', () => {
     test('missing required property, at the path it should have', () => {
       const spec = iot();
       delete spec.source.consumerGroups;
-      expect(messages(spec)).toEqual([
-        '$.source.consumerGroups is required but missing; allowed: an object with bronze',
-      ]);
+      expect(messages(spec)).toEqual(['$.source.consumerGroups is required but missing; allowed: an object with bronze']);
     });
 
     test('unknown property, at its own path, with the known ones', () => {
