@@ -60,12 +60,24 @@ export function validateStreamSpec(spec: unknown): StreamSpecProblem[] {
     for (const error of schemaValidator.errors ?? []) problems.push(...translate(error, spec));
   }
   if (isMapping(spec)) problems.push(...new Semantics(spec).run());
+  const reported = isMapping(spec) && problems.length > 0 ? withRenamedKeys(spec, problems) : problems;
   const unique = new Map<string, StreamSpecProblem>();
-  for (const problem of problems) {
+  for (const problem of reported) {
     const key = `${problem.path}\u0000${problem.message}`;
     if (!unique.has(key)) unique.set(key, problem);
   }
   return [...unique.values()];
+}
+
+/** Keys an earlier spec v1 used (the schema's `x-renamed-keys`): one "renamed" problem each, instead of an unknown and a missing key. */
+function withRenamedKeys(spec: Record<string, unknown>, problems: StreamSpecProblem[]): StreamSpecProblem[] {
+  let out = problems;
+  for (const [old, renamed] of Object.entries(schemaObject(streamSpecSchema()['x-renamed-keys']))) {
+    if (typeof renamed !== 'string' || !(old in spec) || renamed in spec) continue;
+    const paths = new Set([`$.${old}`, `$.${renamed}`]);
+    out = [...out.filter((p) => !paths.has(p.path)), problem(`$.${old}`, 'renamed', spec[old], renamed)];
+  }
+  return out;
 }
 
 // ----------------------------------------------------------------------------- messages
@@ -96,7 +108,7 @@ function allowedBySchema(schema: unknown): string | undefined {
 
 let loadedSchema: Record<string, unknown> | undefined;
 
-/** The schema document, read on the first missing property only (the validator itself is precompiled). */
+/** The schema document, read once, for the first spec with a problem (the validator itself is precompiled). */
 function streamSpecSchema(): Record<string, unknown> {
   loadedSchema ??= JSON.parse(readFileSync(streamSpecSchemaPath(), 'utf8')) as Record<string, unknown>;
   return loadedSchema;

@@ -501,11 +501,23 @@ def _names_of(types: Mapping[str, str], want: frozenset[str]) -> str:
     return ", ".join(names) if names else f"no field of type {'/'.join(sorted(want))}"
 
 
+def _renamed_keys(data: Mapping[str, Any], problems: list[Problem]) -> list[Problem]:
+    """Keys an earlier spec v1 used (the schema's `x-renamed-keys`): one "renamed" problem each, instead of an
+    unknown and a missing key."""
+    for old, new in load_json_schema().get("x-renamed-keys", {}).items():
+        if old in data and new not in data:
+            paths = {f"$.{old}", f"$.{new}"}
+            problems = [p for p in problems if p.path not in paths]
+            problems.append(Problem(f"$.{old}", "renamed", data[old], new))
+    return problems
+
+
 def validate(data: Any) -> list[Problem]:
     """All problems of a parsed spec document; empty when valid."""
     problems = _schema_problems(data)
     if isinstance(data, Mapping):
         problems.extend(_Semantics(data).run())
+        problems = _renamed_keys(data, problems) if problems else problems
     unique: dict[tuple[str, str], Problem] = {}
     for p in problems:
         unique.setdefault((p.path, p.problem), p)
