@@ -53,6 +53,10 @@ def alert_id(rule_id: Column, device: Column, event_time: Column) -> Column:
     return F.sha2(F.concat_ws("|", rule_id, device, stamp), 256)
 
 
+def _fields_read(rule: AnomalyRule) -> list[str]:
+    return [f for f in (rule.field, rule.condition.field if rule.condition else None) if f]
+
+
 def _alert(rule: AnomalyRule, device: Column, event_time: Column, observed: Column, detail: Column) -> list[Column]:
     return [
         alert_id(F.lit(rule.id), device, event_time).alias("alert_id"),
@@ -175,7 +179,8 @@ class AnomalyDetector:
             F.col(spec.entity_field).cast("string").alias("device"),
             F.col(spec.event_time_field).alias("event_time"),
             F.col(spec.event_id_field).alias("event_id"),
-            *[F.col(f) for f in dict.fromkeys(r.field for r in spec.anomalies if r.field)],
+            # Every field a rule reads, its condition's field included, so the persisted rows hold them all.
+            *[F.col(f) for f in dict.fromkeys(f for r in spec.anomalies for f in _fields_read(r))],
         ).persist()
         try:
             parts = [self._stateless(events, r) for r in spec.anomalies if r.type in ("threshold", "status")]
