@@ -3,12 +3,21 @@
 For each device seen in a micro-batch the features are recomputed from silver over
 (latest event - window, latest event], so they never depend on batch boundaries. The MERGE only moves a
 device's row forward in event time (`as_of`), so a replayed or older batch cannot regress it.
+
+Refreshed at most every `refresh_seconds` on a continuous stream: the devices of the batches in between are
+kept in memory and MERGEd together (the MERGE is a batch's costliest step and its cost hardly depends on
+its rows), and a quiet stream is refreshed `refresh_seconds` after its last batch. So the features lag
+silver by up to that interval. Devices held in memory when a writer stops are found again when the next
+writer starts: every device whose newest silver event is after its features' `as_of`.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pyspark.sql import DataFrame, SparkSession, Window
@@ -17,6 +26,11 @@ from pyspark.sql import functions as F
 from . import durations, idempotent
 from .spec import StreamSpec
 from .tables import Tables
+
+log = logging.getLogger(__name__)
+
+#: The features refresh interval of a continuous stream, in wall-clock seconds.
+REFRESH_SECONDS = 30.0
 
 
 def rolling_features(silver: DataFrame, devices: Sequence[str], spec: StreamSpec) -> DataFrame:
@@ -55,23 +69,80 @@ def rolling_features(silver: DataFrame, devices: Sequence[str], spec: StreamSpec
 
 @dataclass
 class FeatureWriter:
-    """MERGEs the features of the devices of one batch of silver rows (silver already holds the batch)."""
+    """MERGEs the features of the devices of silver's batches (silver already holds them), at most every
+    `refresh_seconds` (0: after every batch)."""
 
     spark: SparkSession
     spec: StreamSpec
     tables: Tables
+    refresh_seconds: float = 0.0
+    _pending: dict[str, datetime] = field(default_factory=dict, init=False, repr=False)
+    _recovered: bool = field(default=False, init=False, repr=False)
+    _refreshed_at: float = field(default_factory=time.monotonic, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _quiet: threading.Timer | None = field(default=None, init=False, repr=False)
 
     def __call__(self, devices: Sequence[str], earliest: datetime | None) -> None:
-        """The batch's devices and earliest event time (None: no rows, nothing to do)."""
-        if earliest is None or not devices:
+        """A batch's devices and earliest event time (None: no rows)."""
+        with self._lock:
+            if self._quiet is not None:
+                self._quiet.cancel()
+            if not self._recovered:
+                self._pending.update(self._unrefreshed())
+                self._recovered = True
+            if earliest is not None:
+                for device in devices:
+                    self._pending[device] = min(earliest, self._pending.get(device, earliest))
+            if time.monotonic() - self._refreshed_at >= self.refresh_seconds:
+                self._refresh()
+            elif self._pending:
+                self._quiet = threading.Timer(self.refresh_seconds, self._flush_quiet)
+                self._quiet.daemon = True
+                self._quiet.start()
+
+    def flush(self) -> None:
+        """MERGE what is pending now (a quiet stream's timer; a writer that stops)."""
+        with self._lock:
+            self._refresh()
+
+    def _flush_quiet(self) -> None:
+        try:
+            self.flush()
+        except Exception as error:  # a timer thread: the devices stay pending for the next batch
+            log.warning("stream %s: features refresh failed, retried with the next batch: %s", self.spec.name, error)
+
+    def _refresh(self) -> None:
+        self._refreshed_at = time.monotonic()
+        if not self._pending:
             return
+        devices, earliest = sorted(self._pending), min(self._pending.values())
         evt = self.spec.event_time_field
-        # A device's window ends at its latest event, which is at or after its events in this batch, so rows
-        # older than (earliest event of the batch - window) never count: Delta skips those files by their stats.
+        # A device's window ends at its latest event, which is at or after its pending events, so rows older
+        # than (earliest pending event - window) never count: Delta skips those files by their stats.
         window = timedelta(seconds=durations.to_seconds(self.spec.features.window))
         silver = self.tables.silver.read(self.spark).where(F.col(evt) > F.lit(earliest - window))
         features = rolling_features(silver, devices, self.spec).withColumn("updated_at", F.current_timestamp())
-        # One row per device of the batch: computed once and MERGEd from the driver, so the MERGE's own passes
-        # over its source do not recompute the window.
+        # One row per device: computed once and MERGEd from the driver, so the MERGE's own passes over its
+        # source do not recompute the window.
         local = self.spark.createDataFrame(features.collect(), features.schema)
         idempotent.upsert(self.spark, local, self.tables.features, ["device"], only_if="s.as_of >= t.as_of")
+        self._pending.clear()
+
+    def _unrefreshed(self) -> dict[str, datetime]:
+        """Each device whose newest silver event is after its features' `as_of` (or has none), with that event:
+        what an earlier writer held in memory when it stopped. One pass over silver per writer start."""
+        silver = self.tables.silver
+        if not silver.exists(self.spark):
+            return {}
+        newest = (
+            silver.read(self.spark)
+            .groupBy(F.col(self.spec.entity_field).cast("string").alias("device"))
+            .agg(F.max(self.spec.event_time_field).alias("newest"))
+            .where(F.col("newest").isNotNull())
+        )
+        if self.tables.features.exists(self.spark):
+            as_of = self.tables.features.read(self.spark).select("device", "as_of")
+            newest = newest.join(as_of, "device", "left").where(
+                F.col("as_of").isNull() | (F.col("newest") > F.col("as_of"))
+            )
+        return {r["device"]: r["newest"] for r in newest.select("device", "newest").collect()}

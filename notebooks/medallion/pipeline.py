@@ -3,7 +3,8 @@
 One foreachBatch per stream, on the same cached batch:
   1. the bronze append, side by side with silver + quarantine (validate, late, dedup);
   2. once silver is committed, side by side: the gold tumbling/sliding windows that this batch's horizon
-     closes, the anomaly rules and alerts, and the features MERGE of the batch's devices.
+     closes, the anomaly rules and alerts, and the features MERGE of the batch's devices (a continuous
+     stream's features at most every features.REFRESH_SECONDS: features.py says why).
 Side by side because a small batch spends most of its time in per-job and per-commit overhead on the driver,
 which overlaps; the batch returns to Spark (which then commits it to the checkpoint) once all are done.
 Session windows are Spark's own streaming aggregation over silver (gold.py says why): `jobs.run_pipeline`
@@ -33,7 +34,7 @@ from . import gold
 from .alerts import AlertSink
 from .anomalies import AnomalyDetector
 from .bronze import with_ingestion_metadata
-from .features import FeatureWriter
+from .features import REFRESH_SECONDS, FeatureWriter
 from .idempotent import BatchLog
 from .silver import SilverStage
 from .spec import StreamSpec
@@ -55,6 +56,7 @@ class StreamPipeline:
     writer_id: str | None = None
     reference: DataFrame | None = None
     reference_keys: Sequence[str] = ()
+    features_refresh_seconds: float = 0.0
     _bound: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     log: BatchLog = field(init=False, repr=False)
     silver: SilverStage = field(init=False, repr=False)
@@ -70,7 +72,7 @@ class StreamPipeline:
         self.log = BatchLog(self.spark, writer_id)
         self.silver = SilverStage(self.spark, self.spec, self.tables, self.log, self.reference, self.reference_keys)
         self.anomalies = AnomalyDetector(self.spark, self.spec, self.tables, self.log, self.sink)
-        self.features = FeatureWriter(self.spark, self.spec, self.tables)
+        self.features = FeatureWriter(self.spark, self.spec, self.tables, self.features_refresh_seconds)
         self._bound.set()
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
@@ -121,7 +123,11 @@ def start_pipeline(
     reference: DataFrame | None = None,
     reference_keys: Sequence[str] = (),
 ) -> StreamingQuery:
-    pipeline = StreamPipeline(spark, spec, tables, sink, reference=reference, reference_keys=reference_keys)
+    # A scheduled (availableNow) run ends after its last batch: its features are refreshed with every batch.
+    refresh = 0.0 if trigger.get("availableNow") else REFRESH_SECONDS
+    pipeline = StreamPipeline(
+        spark, spec, tables, sink, reference=reference, reference_keys=reference_keys, features_refresh_seconds=refresh
+    )
     query = (
         source.writeStream.foreachBatch(pipeline)
         .option("checkpointLocation", checkpoint_location)
