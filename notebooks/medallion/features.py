@@ -4,11 +4,12 @@ For each device seen in a micro-batch the features are recomputed from silver ov
 (latest event - window, latest event], so they never depend on batch boundaries. The MERGE only moves a
 device's row forward in event time (`as_of`), so a replayed or older batch cannot regress it.
 
-Refreshed at most every `refresh_seconds` on a continuous stream: the devices of the batches in between are
-kept in memory and MERGEd together (the MERGE is a batch's costliest step and its cost hardly depends on
-its rows), and a quiet stream is refreshed `refresh_seconds` after its last batch. So the features lag
-silver by up to that interval. Devices held in memory when a writer stops are found again when the next
-writer starts: every device whose newest silver event is after its features' `as_of`.
+Refreshed on a writer's first batch, then at most every `refresh_seconds` on a continuous stream: the
+devices of the batches in between are kept in memory and MERGEd together (the MERGE is a batch's costliest
+step and its cost hardly depends on its rows), and a quiet stream is refreshed `refresh_seconds` after its
+last batch. So the features lag silver by up to that interval. Devices held in memory when a writer stops
+are found again when the next writer starts: every device whose newest silver event is after its features'
+`as_of`.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class FeatureWriter:
     refresh_seconds: float = 0.0
     _pending: dict[str, datetime] = field(default_factory=dict, init=False, repr=False)
     _recovered: bool = field(default=False, init=False, repr=False)
-    _refreshed_at: float = field(default_factory=time.monotonic, init=False, repr=False)
+    _refreshed_at: float = field(default=float("-inf"), init=False, repr=False)  # a writer's first batch refreshes
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _quiet: threading.Timer | None = field(default=None, init=False, repr=False)
 

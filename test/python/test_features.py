@@ -56,23 +56,28 @@ def _silver(spark, tables, batch_id: int, rows: list[tuple]) -> None:
 
 
 def test_a_continuous_stream_refreshes_features_at_most_every_interval(spark, iot_spec, tmp_path):
-    """Batches inside the interval wait in memory; the next refresh MERGEs all their devices at once, exact."""
+    """A writer's first batch refreshes; the batches inside the interval after it wait in memory, and the next
+    refresh MERGEs all their devices at once, exact."""
     tables = resolve_tables(iot_spec, None, str(tmp_path / "lake"))
     writer = FeatureWriter(spark, iot_spec, tables, refresh_seconds=3600)
     _silver(spark, tables, 0, [("a", "d1", at(0), 10.0)])
     writer(["d1"], at(0))
+    assert _features(spark, tables) == {"d1": (at(0), 10.0, 1)}
     _silver(spark, tables, 1, [("b", "d1", at(1), 14.0), ("c", "d2", at(1), 7.0)])
     writer(["d1", "d2"], at(1))
-    assert _features(spark, tables) == {}
+    _silver(spark, tables, 2, [("d", "d2", at(2), 9.0)])
+    writer(["d2"], at(2))
+    assert _features(spark, tables) == {"d1": (at(0), 10.0, 1)}
     writer.flush()
-    assert _features(spark, tables) == {"d1": (at(1), 12.0, 2), "d2": (at(1), 7.0, 1)}
+    assert _features(spark, tables) == {"d1": (at(1), 12.0, 2), "d2": (at(2), 8.0, 2)}
 
 
 def test_a_quiet_stream_gets_its_features_one_interval_after_its_last_batch(spark, iot_spec, tmp_path):
     tables = resolve_tables(iot_spec, None, str(tmp_path / "lake"))
-    _silver(spark, tables, 0, [("a", "d1", at(0), 10.0)])
     writer = FeatureWriter(spark, iot_spec, tables, refresh_seconds=15)
-    writer(["d1"], at(0))  # well within the interval of the writer's start: kept for the quiet-stream timer
+    writer([], None)  # the writer's first batch (no rows) refreshes
+    _silver(spark, tables, 0, [("a", "d1", at(0), 10.0)])
+    writer(["d1"], at(0))  # well within the interval: kept for the quiet-stream timer
     assert _features(spark, tables) == {}
     deadline = time.monotonic() + 90
     while not _features(spark, tables) and time.monotonic() < deadline:
@@ -85,11 +90,12 @@ def test_a_new_writer_refreshes_the_devices_an_earlier_writer_left_pending(spark
     silver event is after its features' as_of, and leaves the others as they are."""
     tables = resolve_tables(iot_spec, None, str(tmp_path / "lake"))
     _silver(spark, tables, 0, [("a", "d1", at(0), 10.0), ("b", "d2", at(0), 7.0)])
-    FeatureWriter(spark, iot_spec, tables)(["d1", "d2"], at(0))
-    stamped = {r.device: r.updated_at for r in tables.features.read(spark).collect()}
     stopped = FeatureWriter(spark, iot_spec, tables, refresh_seconds=3600)
+    stopped(["d1", "d2"], at(0))
+    stamped = {r.device: r.updated_at for r in tables.features.read(spark).collect()}
     _silver(spark, tables, 1, [("c", "d1", at(2), 20.0), ("d", "d3", at(2), 5.0)])
     stopped(["d1", "d3"], at(2))  # pending in memory when this writer stops
+    assert _features(spark, tables) == {"d1": (at(0), 10.0, 1), "d2": (at(0), 7.0, 1)}
     FeatureWriter(spark, iot_spec, tables)([], None)  # the next writer's first batch holds no rows
     assert _features(spark, tables) == {
         "d1": (at(2), 15.0, 2),
