@@ -8,8 +8,7 @@ Refreshed on a writer's first batch, then at most every `refresh_seconds` on a c
 devices of the batches in between are kept in memory and MERGEd together (the MERGE is a batch's costliest
 step and its cost hardly depends on its rows), and a quiet stream is refreshed `refresh_seconds` after its
 last batch. So the features lag silver by up to that interval. Devices held in memory when a writer stops
-are found again when the next writer starts: every device whose newest silver event is after its features'
-`as_of`.
+are found again when the next writer starts: every device with silver rows written after its features.
 """
 
 from __future__ import annotations
@@ -102,7 +101,7 @@ class FeatureWriter:
                 self._quiet.start()
 
     def flush(self) -> None:
-        """MERGE what is pending now (a quiet stream's timer; a writer that stops)."""
+        """MERGE what is pending now (the quiet-stream timer calls it)."""
         with self._lock:
             self._refresh()
 
@@ -130,20 +129,21 @@ class FeatureWriter:
         self._pending.clear()
 
     def _unrefreshed(self) -> dict[str, datetime]:
-        """Each device whose newest silver event is after its features' `as_of` (or has none), with that event:
-        what an earlier writer held in memory when it stopped. One pass over silver per writer start."""
+        """The silver rows written after their device's features were (or with no features yet), as each
+        device's earliest event time among them: what an earlier writer held in memory when it stopped.
+        `processed_at` and `updated_at` are both the driver's clock. One pass over silver per writer start."""
         silver = self.tables.silver
         if not silver.exists(self.spark):
             return {}
-        newest = (
-            silver.read(self.spark)
-            .groupBy(F.col(self.spec.entity_field).cast("string").alias("device"))
-            .agg(F.max(self.spec.event_time_field).alias("newest"))
-            .where(F.col("newest").isNotNull())
+        rows = silver.read(self.spark).select(
+            F.col(self.spec.entity_field).cast("string").alias("device"),
+            F.col(self.spec.event_time_field).alias("event_time"),
+            "processed_at",
         )
         if self.tables.features.exists(self.spark):
-            as_of = self.tables.features.read(self.spark).select("device", "as_of")
-            newest = newest.join(as_of, "device", "left").where(
-                F.col("as_of").isNull() | (F.col("newest") > F.col("as_of"))
+            refreshed = self.tables.features.read(self.spark).select("device", "updated_at")
+            rows = rows.join(refreshed, "device", "left").where(
+                F.col("updated_at").isNull() | (F.col("processed_at") > F.col("updated_at"))
             )
-        return {r["device"]: r["newest"] for r in newest.select("device", "newest").collect()}
+        earliest = rows.where(F.col("event_time").isNotNull()).groupBy("device").agg(F.min("event_time").alias("t"))
+        return {r["device"]: r["t"] for r in earliest.collect()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from pyspark.sql import functions as F
 
 from helpers import at
 from medallion.features import FeatureWriter
@@ -23,7 +24,7 @@ def test_features_are_exact_and_a_replay_changes_nothing(spark, iot_spec, tmp_pa
         ("d", "d1", at(5), 20.0),
         ("e", "d2", at(2), 7.0),
     ]
-    silver = spark.createDataFrame(rows, SILVER)
+    silver = spark.createDataFrame(rows, SILVER).withColumn("processed_at", F.current_timestamp())
     BatchLog(spark, "w1").append(len(rows), lambda: silver, tables.silver, 0)
     writer = FeatureWriter(spark, iot_spec, tables)
     devices, earliest = ["d1", "d2"], at(1)  # the batch: rows b-e
@@ -52,7 +53,10 @@ def _features(spark, tables) -> dict:
 
 
 def _silver(spark, tables, batch_id: int, rows: list[tuple]) -> None:
-    BatchLog(spark, "w1").append(len(rows), lambda: spark.createDataFrame(rows, SILVER), tables.silver, batch_id)
+    def frame():
+        return spark.createDataFrame(rows, SILVER).withColumn("processed_at", F.current_timestamp())
+
+    BatchLog(spark, "w1").append(len(rows), frame, tables.silver, batch_id)
 
 
 def test_a_continuous_stream_refreshes_features_at_most_every_interval(spark, iot_spec, tmp_path):
@@ -86,20 +90,24 @@ def test_a_quiet_stream_gets_its_features_one_interval_after_its_last_batch(spar
 
 
 def test_a_new_writer_refreshes_the_devices_an_earlier_writer_left_pending(spark, iot_spec, tmp_path):
-    """A writer that stopped between refreshes loses its memory: the next one finds each device whose newest
-    silver event is after its features' as_of, and leaves the others as they are."""
+    """A writer that stopped between refreshes loses its memory: the next one finds each device with silver
+    rows written after its features (an older, out-of-order event included) and leaves the others as they are."""
     tables = resolve_tables(iot_spec, None, str(tmp_path / "lake"))
     _silver(spark, tables, 0, [("a", "d1", at(0), 10.0), ("b", "d2", at(0), 7.0)])
     stopped = FeatureWriter(spark, iot_spec, tables, refresh_seconds=3600)
     stopped(["d1", "d2"], at(0))
-    stamped = {r.device: r.updated_at for r in tables.features.read(spark).collect()}
-    _silver(spark, tables, 1, [("c", "d1", at(2), 20.0), ("d", "d3", at(2), 5.0)])
-    stopped(["d1", "d3"], at(2))  # pending in memory when this writer stops
+    _silver(spark, tables, 1, [("c", "d1", at(2), 20.0), ("d", "d3", at(2), 5.0), ("e", "d2", at(-1), 9.0)])
+    stopped(["d1", "d2", "d3"], at(-1))  # pending in memory when this writer stops
     assert _features(spark, tables) == {"d1": (at(0), 10.0, 1), "d2": (at(0), 7.0, 1)}
     FeatureWriter(spark, iot_spec, tables)([], None)  # the next writer's first batch holds no rows
     assert _features(spark, tables) == {
         "d1": (at(2), 15.0, 2),
-        "d2": (at(0), 7.0, 1),
+        "d2": (at(0), 8.0, 2),  # the out-of-order event: as_of stays, the statistics change
         "d3": (at(2), 5.0, 1),
     }
-    assert {r.device: r.updated_at for r in tables.features.read(spark).collect()}["d2"] == stamped["d2"]
+    recovered = {r.device: r.updated_at for r in tables.features.read(spark).collect()}
+    _silver(spark, tables, 2, [("f", "d3", at(3), 7.0)])
+    FeatureWriter(spark, iot_spec, tables, refresh_seconds=3600)([], None)  # one more writer start
+    assert _features(spark, tables)["d3"] == (at(3), 6.0, 2)
+    refreshed = {r.device: r.updated_at for r in tables.features.read(spark).collect()}
+    assert [refreshed[d] == recovered[d] for d in ("d1", "d2", "d3")] == [True, True, False]
