@@ -1,4 +1,4 @@
-"""Rolling per-device features: exact values, window boundary, and a replayed batch."""
+"""Rolling per-device features: exact values, window boundary, a replayed batch, the refresh interval and recovery."""
 
 from __future__ import annotations
 
