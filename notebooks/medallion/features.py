@@ -77,8 +77,7 @@ class FeatureWriter:
     tables: Tables
     refresh_seconds: float = 0.0
     _pending: dict[str, datetime] = field(default_factory=dict, init=False, repr=False)
-    _recovered: bool = field(default=False, init=False, repr=False)
-    _refreshed_at: float = field(default=float("-inf"), init=False, repr=False)  # a writer's first batch refreshes
+    _refreshed_at: float = field(default=float("-inf"), init=False, repr=False)  # -inf: before the first batch
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _quiet: threading.Timer | None = field(default=None, init=False, repr=False)
 
@@ -87,9 +86,8 @@ class FeatureWriter:
         with self._lock:
             if self._quiet is not None:
                 self._quiet.cancel()
-            if not self._recovered:
+            if self._refreshed_at == float("-inf"):  # the writer's first batch: recover, then refresh
                 self._pending.update(self._unrefreshed())
-                self._recovered = True
             if earliest is not None:
                 for device in devices:
                     self._pending[device] = min(earliest, self._pending.get(device, earliest))
