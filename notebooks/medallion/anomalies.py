@@ -126,6 +126,11 @@ class AnomalyDetector:
         return sorted({r.field for r in self.spec.anomalies if r.type == "spike"})
 
     @property
+    def rule_fields(self) -> list[str]:
+        """Every field a rule reads, a threshold condition's field included."""
+        return list(dict.fromkeys(f for r in self.spec.anomalies for f in _fields_read(r)))
+
+    @property
     def stateful(self) -> bool:
         return any(r.type in ("spike", "missing") for r in self.spec.anomalies)
 
@@ -179,34 +184,48 @@ class AnomalyDetector:
             F.col(spec.entity_field).cast("string").alias("device"),
             F.col(spec.event_time_field).alias("event_time"),
             F.col(spec.event_id_field).alias("event_id"),
-            # Every field a rule reads, its condition's field included, so the persisted rows hold them all.
-            *[F.col(f) for f in dict.fromkeys(f for r in spec.anomalies for f in _fields_read(r))],
-        ).persist()
-        try:
-            parts = [self._stateless(events, r) for r in spec.anomalies if r.type in ("threshold", "status")]
-            timeline = None
-            if self.stateful:
-                # Built once per batch (a few rows per device) and reused by spike, missing and the state.
-                timeline = self._timeline(events, self.prior_state(batch_id)).persist()
-                parts += self._stateful(timeline)
-            candidates = self._collect(parts)
-            if timeline is not None:
-                self._record_state(timeline, batch_id)
-                timeline.unpersist()
-                candidates += self._silent(self._state.after)
-        finally:
-            events.unpersist()
+            *[F.col(f) for f in self.rule_fields],
+            self._values().alias("vals"),
+        )
+        candidates = self._evaluate(events, batch_id)
+        if self.stateful:
+            candidates += self._silent(self._state.after)
         self._store_and_send(self._known.unknown(candidates, horizon), batch_id)
 
-    @staticmethod
-    def _collect(parts: list[DataFrame]) -> list[Row]:
-        """The batch's alerts from the Spark rules: a handful of rows, one job."""
-        if not parts:
-            return []
-        alerts = parts[0]
-        for part in parts[1:]:
-            alerts = alerts.unionByName(part)
-        return alerts.select(*ALERT_COLUMNS).collect()
+    def _evaluate(self, events: DataFrame, batch_id: int) -> list[Row]:
+        """Every rule over the batch in one Spark job (a small batch costs its jobs, not its rows). With stateful
+        rules the same job also returns each device's newest event, kept as the state before the next batch."""
+        rows, newest = events.withColumn("is_state", F.lit(False)), F.lit(False)
+        if self.stateful:
+            previous = self.prior_state(batch_id).select(
+                "device",
+                F.col("last_event_time").alias("event_time"),
+                F.lit(None).cast("string").alias("event_id"),
+                *[F.lit(None).cast(events.schema[f].dataType).alias(f) for f in self.rule_fields],
+                F.col("last_values").alias("vals"),
+                F.lit(True).alias("is_state"),
+            )
+            # Ties on event time: the stored last event counts as the earlier one.
+            order = Window.partitionBy("device").orderBy("event_time", F.col("is_state").desc(), "event_id")
+            rows = (
+                rows.unionByName(previous)
+                .withColumn("prev_time", F.lag("event_time").over(order))
+                .withColumn("prev_vals", F.lag("vals").over(order))
+            )
+            # A device's last row in that order is its newest event: the state after the batch, if it is new.
+            newest = F.lead("event_time").over(order).isNull() & ~F.col("is_state")
+        fired = [F.when(~F.col("is_state") & condition, F.struct(*alert)) for condition, alert in self._rules()]
+        alerts = F.filter(F.array(*fired), lambda a: a.isNotNull())
+        collected = (
+            rows.select("device", "event_time", "vals", alerts.alias("alerts"), newest.alias("newest"))
+            .where((F.size("alerts") > 0) | F.col("newest"))
+            .collect()
+        )
+        if self.stateful:
+            after = dict(self._state.before)
+            after.update({r["device"]: (r["device"], r["event_time"], r["vals"]) for r in collected if r["newest"]})
+            self._state.after = after
+        return [a for r in collected for a in r["alerts"]]
 
     def _silent(self, state: dict[str, tuple]) -> list[Row]:
         """The missing rule's silent devices, on the driver from the device state: the stream's event-time clock
@@ -286,51 +305,33 @@ class AnomalyDetector:
             )
         self._pending = len(sent) < len(pending)
 
-    def _stateless(self, events: DataFrame, rule: AnomalyRule) -> DataFrame:
-        value = F.col(rule.field)
-        if rule.type == "threshold":
-            condition = _OPS[rule.operator](value, F.lit(rule.value))
-            text = f"{rule.field}=%s {rule.operator} {rule.value}"
-            if rule.condition is not None:
-                # A null in the condition's field is not equal: such an event cannot break the rule.
-                condition = condition & (F.col(rule.condition.field) == F.lit(rule.condition.equals))
-                text += f" where {rule.condition.field}={rule.condition.equals}".replace("%", "%%")
-            detail = F.format_string(text, value.cast("string"))
-        else:
-            condition = value.isin(*rule.values)
-            detail = F.format_string(f"{rule.field}=%s in {list(rule.values)}", value)
-        return events.where(condition).select(*_alert(rule, F.col("device"), F.col("event_time"), value, detail))
-
-    def _timeline(self, events: DataFrame, prior: DataFrame) -> DataFrame:
-        current = events.select(
-            "device", "event_time", "event_id", self._values().alias("vals"), F.lit(False).alias("is_state")
-        )
-        previous = prior.select(
-            "device",
-            F.col("last_event_time").alias("event_time"),
-            F.lit(None).cast("string").alias("event_id"),
-            F.col("last_values").alias("vals"),
-            F.lit(True).alias("is_state"),
-        )
-        # Ties on event time: the stored last event counts as the earlier one.
-        order = Window.partitionBy("device").orderBy("event_time", F.col("is_state").desc(), "event_id")
-        return (
-            current.unionByName(previous)
-            .withColumn("prev_time", F.lag("event_time").over(order))
-            .withColumn("prev_vals", F.lag("vals").over(order))
-        )
-
-    def _stateful(self, timeline: DataFrame) -> list[DataFrame]:
-        fresh = timeline.where(~F.col("is_state"))
-        out: list[DataFrame] = []
+    def _rules(self) -> list[tuple[Column, list[Column]]]:
+        """Each rule as (when it fires on a row, the alert it raises), over the rows `_evaluate` builds."""
+        out = []
         for rule in self.spec.anomalies:
-            if rule.type == "spike":
+            device, event_time = F.col("device"), F.col("event_time")
+            if rule.type == "threshold":
+                value = F.col(rule.field)
+                condition = _OPS[rule.operator](value, F.lit(rule.value))
+                text = f"{rule.field}=%s {rule.operator} {rule.value}"
+                if rule.condition is not None:
+                    # A null in the condition's field is not equal: such an event cannot break the rule.
+                    condition = condition & (F.col(rule.condition.field) == F.lit(rule.condition.equals))
+                    text += f" where {rule.condition.field}={rule.condition.equals}".replace("%", "%%")
+                out.append(
+                    (condition, _alert(rule, device, event_time, value, F.format_string(text, value.cast("string"))))
+                )
+            elif rule.type == "status":
+                value = F.col(rule.field)
+                detail = F.format_string(f"{rule.field}=%s in {list(rule.values)}", value)
+                out.append((value.isin(*rule.values), _alert(rule, device, event_time, value, detail)))
+            elif rule.type == "spike":
                 value, prev = F.col("vals")[rule.field], F.col("prev_vals")[rule.field]
                 within = durations.to_seconds(rule.within)
                 increase = (value - prev) / F.abs(prev) * 100.0
                 condition = (
                     F.col("prev_time").isNotNull()
-                    & (_seconds(F.col("event_time")) - _seconds(F.col("prev_time")) <= within)
+                    & (_seconds(event_time) - _seconds(F.col("prev_time")) <= within)
                     & prev.isNotNull()
                     & value.isNotNull()
                     & (prev != 0)
@@ -342,38 +343,13 @@ class AnomalyDetector:
                     prev.cast("string"),
                     value.cast("string"),
                 )
-                out.append(
-                    fresh.where(condition).select(*_alert(rule, F.col("device"), F.col("event_time"), value, detail))
-                )
+                out.append((condition, _alert(rule, device, event_time, value, detail)))
             elif rule.type == "missing":
+                # The device resumed after a gap: the alert is at its last event before the gap + timeout.
                 timeout = durations.to_seconds(rule.timeout)
-                gap = _seconds(F.col("event_time")) - _seconds(F.col("prev_time"))
-                resumed = fresh.where(F.col("prev_time").isNotNull() & (gap > timeout)).select(
-                    "device", F.col("prev_time").alias("last_seen")
-                )
-                detail = F.format_string(
-                    f"no event since %s (timeout {rule.timeout})", F.col("last_seen").cast("string")
-                )
-                out.append(
-                    resumed.select(
-                        *_alert(
-                            rule,
-                            F.col("device"),
-                            _plus_seconds(F.col("last_seen"), timeout),
-                            F.col("last_seen"),
-                            detail,
-                        )
-                    )
-                )
+                last_seen = F.col("prev_time")
+                condition = last_seen.isNotNull() & (_seconds(event_time) - _seconds(last_seen) > timeout)
+                detail = F.format_string(f"no event since %s (timeout {rule.timeout})", last_seen.cast("string"))
+                at = _plus_seconds(last_seen, timeout)
+                out.append((condition, _alert(rule, device, at, last_seen, detail)))
         return out
-
-    def _record_state(self, timeline: DataFrame, batch_id: int) -> None:
-        """Each device's newest timeline row, kept as the state before the next batch."""
-        newest = Window.partitionBy("device").orderBy(
-            F.col("event_time").desc(), F.col("is_state").asc(), F.col("event_id").desc()
-        )
-        latest = timeline.withColumn("_rn", F.row_number().over(newest)).where("_rn = 1 AND NOT is_state")
-        rows = latest.select("device", "event_time", "vals").collect()
-        after = dict(self._state.before)
-        after.update({r["device"]: tuple(r) for r in rows})
-        self._state.after = after
