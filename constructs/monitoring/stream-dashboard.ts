@@ -29,103 +29,118 @@ const WIDGET_VERSION = { line: 3, bar: 3, counter: 2, table: 1 } as const;
 
 const column = (name: string): Field => ({ name, expression: `\`${name}\`` });
 
+type DatasetName = 'gold' | 'anomalies';
+
+/** One widget of the overview page, on the dataset it reads. */
+interface WidgetSpec {
+  readonly name: string;
+  readonly dataset: DatasetName;
+  readonly type: keyof typeof WIDGET_VERSION;
+  readonly title: string;
+  readonly fields: readonly Field[];
+  /** Rows as they are (a table) instead of aggregated by the fields. */
+  readonly disaggregated?: boolean;
+  readonly encodings: Record<string, unknown>;
+  readonly position: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+}
+
+function datasets(goldTable: string, anomaliesTable: string | undefined, lookbackHours: number) {
+  const since = (column: string) => `WHERE ${column} >= current_timestamp() - INTERVAL ${lookbackHours} HOURS`;
+  const gold = {
+    name: 'gold',
+    displayName: 'Gold windows',
+    queryLines: ['SELECT window_start, window_end, dimension, dimension_value, event_count\n', `FROM ${goldTable}\n`, since('window_start')],
+  };
+  if (anomaliesTable === undefined) return [gold];
+  const anomalies = {
+    name: 'anomalies',
+    displayName: 'Anomalies',
+    queryLines: [
+      'SELECT detected_at, event_time, severity, rule_id, rule_type, device, field, observed, detail\n',
+      `FROM ${anomaliesTable}\n`,
+      since('detected_at'),
+    ],
+  };
+  return [gold, anomalies];
+}
+
+const ANOMALY_COLUMNS = ['detected_at', 'severity', 'rule_id', 'device', 'field', 'observed', 'detail'];
+const COUNT: Field = { name: 'count(*)', expression: 'COUNT(`*`)' };
+
+function widgets(lookbackHours: number): WidgetSpec[] {
+  const axis = (fieldName: string, type: string, displayName: string) => ({ fieldName, scale: { type }, displayName });
+  return [
+    {
+      name: 'events_per_window',
+      dataset: 'gold',
+      type: 'line',
+      title: 'Events per window',
+      fields: [column('window_start'), { name: 'sum(event_count)', expression: 'SUM(`event_count`)' }, column('dimension')],
+      encodings: {
+        x: axis('window_start', 'temporal', 'Window start'),
+        y: axis('sum(event_count)', 'quantitative', 'Events'),
+        color: axis('dimension', 'categorical', 'Dimension'),
+      },
+      position: { x: 0, y: 0, width: 4, height: 6 },
+    },
+    {
+      name: 'anomaly_count',
+      dataset: 'anomalies',
+      type: 'counter',
+      title: `Anomalies (last ${lookbackHours} h)`,
+      fields: [COUNT],
+      encodings: { value: { fieldName: COUNT.name, displayName: 'Anomalies' } },
+      position: { x: 4, y: 0, width: 2, height: 3 },
+    },
+    {
+      name: 'anomalies_per_rule',
+      dataset: 'anomalies',
+      type: 'bar',
+      title: 'Anomalies per rule',
+      fields: [column('rule_id'), COUNT, column('severity')],
+      encodings: {
+        x: axis('rule_id', 'categorical', 'Rule'),
+        y: axis(COUNT.name, 'quantitative', 'Anomalies'),
+        color: axis('severity', 'categorical', 'Severity'),
+      },
+      position: { x: 4, y: 3, width: 2, height: 3 },
+    },
+    {
+      name: 'latest_anomalies',
+      dataset: 'anomalies',
+      type: 'table',
+      title: 'Latest anomalies',
+      fields: ANOMALY_COLUMNS.map(column),
+      disaggregated: true,
+      encodings: { columns: ANOMALY_COLUMNS.map((fieldName) => ({ fieldName, displayName: fieldName })) },
+      position: { x: 0, y: 6, width: 6, height: 8 },
+    },
+  ];
+}
+
+/** A widget as the Lakeview document writes it (this key order is the document's). */
+function layoutItem(w: WidgetSpec) {
+  return {
+    widget: {
+      name: w.name,
+      queries: [{ name: 'main_query', query: { datasetName: w.dataset, fields: w.fields, disaggregated: w.disaggregated ?? false } }],
+      spec: { version: WIDGET_VERSION[w.type], widgetType: w.type, encodings: w.encodings, frame: { showTitle: true, title: w.title } },
+    },
+    position: w.position,
+  };
+}
+
 /**
  * The Lakeview (`.lvdash.json`) document of a stream's dashboard: events per window and dimension
  * from gold, recent anomaly count, anomalies per rule and the latest anomalies. Built from plain
  * objects with a fixed key order, so the same inputs always give the same string (stable plans).
  */
 export function streamDashboardJson(goldTable: string, anomaliesTable: string | undefined, lookbackHours: number): string {
-  const allDatasets = [
-    {
-      name: 'gold',
-      displayName: 'Gold windows',
-      queryLines: [
-        'SELECT window_start, window_end, dimension, dimension_value, event_count\n',
-        `FROM ${goldTable}\n`,
-        `WHERE window_start >= current_timestamp() - INTERVAL ${lookbackHours} HOURS`,
-      ],
-    },
-    {
-      name: 'anomalies',
-      displayName: 'Anomalies',
-      queryLines: [
-        'SELECT detected_at, event_time, severity, rule_id, rule_type, device, field, observed, detail\n',
-        `FROM ${anomaliesTable}\n`,
-        `WHERE detected_at >= current_timestamp() - INTERVAL ${lookbackHours} HOURS`,
-      ],
-    },
-  ];
-  const datasets = allDatasets.filter((d) => d.name !== 'anomalies' || anomaliesTable !== undefined);
-  const widget = (
-    name: string,
-    datasetName: string,
-    widgetType: keyof typeof WIDGET_VERSION,
-    title: string,
-    fields: readonly Field[],
-    disaggregated: boolean,
-    encodings: Record<string, unknown>,
-    position: { x: number; y: number; width: number; height: number },
-  ) => ({
-    widget: {
-      name,
-      queries: [{ name: 'main_query', query: { datasetName, fields, disaggregated } }],
-      spec: { version: WIDGET_VERSION[widgetType], widgetType, encodings, frame: { showTitle: true, title } },
-    },
-    position,
-  });
-  const anomalyColumns = ['detected_at', 'severity', 'rule_id', 'device', 'field', 'observed', 'detail'];
-  const allWidgets = [
-    widget(
-      'events_per_window',
-      'gold',
-      'line',
-      'Events per window',
-      [column('window_start'), { name: 'sum(event_count)', expression: 'SUM(`event_count`)' }, column('dimension')],
-      false,
-      {
-        x: { fieldName: 'window_start', scale: { type: 'temporal' }, displayName: 'Window start' },
-        y: { fieldName: 'sum(event_count)', scale: { type: 'quantitative' }, displayName: 'Events' },
-        color: { fieldName: 'dimension', scale: { type: 'categorical' }, displayName: 'Dimension' },
-      },
-      { x: 0, y: 0, width: 4, height: 6 },
-    ),
-    widget(
-      'anomaly_count',
-      'anomalies',
-      'counter',
-      `Anomalies (last ${lookbackHours} h)`,
-      [{ name: 'count(*)', expression: 'COUNT(`*`)' }],
-      false,
-      { value: { fieldName: 'count(*)', displayName: 'Anomalies' } },
-      { x: 4, y: 0, width: 2, height: 3 },
-    ),
-    widget(
-      'anomalies_per_rule',
-      'anomalies',
-      'bar',
-      'Anomalies per rule',
-      [column('rule_id'), { name: 'count(*)', expression: 'COUNT(`*`)' }, column('severity')],
-      false,
-      {
-        x: { fieldName: 'rule_id', scale: { type: 'categorical' }, displayName: 'Rule' },
-        y: { fieldName: 'count(*)', scale: { type: 'quantitative' }, displayName: 'Anomalies' },
-        color: { fieldName: 'severity', scale: { type: 'categorical' }, displayName: 'Severity' },
-      },
-      { x: 4, y: 3, width: 2, height: 3 },
-    ),
-    widget(
-      'latest_anomalies',
-      'anomalies',
-      'table',
-      'Latest anomalies',
-      anomalyColumns.map(column),
-      true,
-      { columns: anomalyColumns.map((fieldName) => ({ fieldName, displayName: fieldName })) },
-      { x: 0, y: 6, width: 6, height: 8 },
-    ),
-  ];
-  const layout = allWidgets.filter((w) => datasets.some((d) => d.name === w.widget.queries[0].query.datasetName));
-  return JSON.stringify({ datasets, pages: [{ name: 'overview', displayName: 'Overview', layout, pageType: 'PAGE_TYPE_CANVAS' }] });
+  const sets = datasets(goldTable, anomaliesTable, lookbackHours);
+  const layout = widgets(lookbackHours)
+    .filter((w) => sets.some((d) => d.name === w.dataset))
+    .map(layoutItem);
+  return JSON.stringify({ datasets: sets, pages: [{ name: 'overview', displayName: 'Overview', layout, pageType: 'PAGE_TYPE_CANVAS' }] });
 }
 
 /**

@@ -21,6 +21,26 @@ export interface PrivateNetworkProps {
 
 const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
+/** The first three quarters of the address space (endpoints, then Databricks host and container); a problem if it is not a /16 to /22. */
+function quarterSubnets(problems: Problems, addressSpace: string): [string, string, string] {
+  const match = CIDR_V4.exec(addressSpace);
+  const prefix = match ? Number(match[5]) : Number.NaN;
+  if (!match || prefix < 16 || prefix > 22 || match.slice(1, 5).some((octet) => Number(octet) > 255)) {
+    problems.add('addressSpace', addressSpace, 'an IPv4 CIDR range from /16 to /22, such as 10.20.0.0/16');
+  }
+  const [a, b, c] = match ? match.slice(1, 4).map(Number) : [10, 0, 0];
+  const quarter = prefix + 2;
+  const step = 2 ** (32 - quarter);
+  const cidr = (index: number): string => {
+    const base = ((a << 24) | (b << 16) | (c << 8)) >>> 0;
+    const start = (base + index * step) >>> 0;
+    return `${start >>> 24}.${(start >>> 16) & 255}.${(start >>> 8) & 255}.${start & 255}/${quarter}`;
+  };
+  return [cidr(0), cidr(1), cidr(2)];
+}
+
+type DatabricksSubnetKey = 'host' | 'container';
+
 /**
  * The network a private environment runs in: a VNet with a subnet for private endpoints and the two
  * subnets Databricks VNet injection needs (delegated, each with an NSG), and the private DNS zones
@@ -43,94 +63,84 @@ export class PrivateNetwork extends Construct {
 
   public constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
-    const problems = Problems.of(this);
-    const match = CIDR_V4.exec(props.addressSpace);
-    const prefix = match ? Number(match[5]) : Number.NaN;
-    if (!match || prefix < 16 || prefix > 22 || match.slice(1, 5).some((octet) => Number(octet) > 255)) {
-      problems.add('addressSpace', props.addressSpace, 'an IPv4 CIDR range from /16 to /22, such as 10.20.0.0/16');
-    }
-    const [a, b, c] = match ? match.slice(1, 4).map(Number) : [10, 0, 0];
-    // Quarter the space: endpoints in the first quarter, Databricks host and container in the next two.
-    const quarter = prefix + 2;
-    const step = 2 ** (32 - quarter);
-    const subnetCidr = (index: number): string => {
-      const base = ((a << 24) | (b << 16) | (c << 8)) >>> 0;
-      const start = (base + index * step) >>> 0;
-      return `${start >>> 24}.${(start >>> 16) & 255}.${(start >>> 8) & 255}.${start & 255}/${quarter}`;
-    };
-    const { naming } = props;
-
+    const [endpointCidr, hostCidr, containerCidr] = quarterSubnets(Problems.of(this), props.addressSpace);
     this.vnet = new VirtualNetwork(this, 'Vnet', {
-      name: naming.virtualNetwork(),
+      name: props.naming.virtualNetwork(),
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       addressSpace: [props.addressSpace],
       tags: props.tags,
     });
     this.endpointSubnet = new Subnet(this, 'EndpointSubnet', {
-      name: naming.subnet('private-endpoints'),
+      name: props.naming.subnet('private-endpoints'),
       resourceGroupName: props.resourceGroupName,
       virtualNetworkName: this.vnet.name,
-      addressPrefixes: [subnetCidr(0)],
+      addressPrefixes: [endpointCidr],
       privateEndpointNetworkPolicies: 'Enabled',
       defaultOutboundAccessEnabled: false,
     });
-    const databricksSubnet = (key: 'host' | 'container', index: number) => {
-      const subnet = new Subnet(this, `Databricks${key === 'host' ? 'Host' : 'Container'}Subnet`, {
-        name: naming.subnet(`dbw-${key}`),
-        resourceGroupName: props.resourceGroupName,
-        virtualNetworkName: this.vnet.name,
-        addressPrefixes: [subnetCidr(index)],
-        delegation: [
-          {
-            name: 'databricks',
-            serviceDelegation: {
-              name: 'Microsoft.Databricks/workspaces',
-              actions: [
-                'Microsoft.Network/virtualNetworks/subnets/join/action',
-                'Microsoft.Network/virtualNetworks/subnets/prepareNetworkPolicies/action',
-                'Microsoft.Network/virtualNetworks/subnets/unprepareNetworkPolicies/action',
-              ],
-            },
-          },
-        ],
-      });
-      // Databricks adds its own rules to these NSGs; the NSG itself must exist and be associated.
-      const nsg = new NetworkSecurityGroup(this, `Databricks${key === 'host' ? 'Host' : 'Container'}Nsg`, {
-        name: naming.networkSecurityGroup(`dbw-${key}`),
-        resourceGroupName: props.resourceGroupName,
-        location: props.location,
-        tags: props.tags,
-      });
-      const association = new SubnetNetworkSecurityGroupAssociation(this, `Databricks${key === 'host' ? 'Host' : 'Container'}NsgAssociation`, {
-        subnetId: subnet.id,
-        networkSecurityGroupId: nsg.id,
-      });
-      return { subnet, association };
-    };
-    const host = databricksSubnet('host', 1);
-    const container = databricksSubnet('container', 2);
+    const host = this.databricksSubnet(props, 'host', hostCidr);
+    const container = this.databricksSubnet(props, 'container', containerCidr);
     this.databricksHostSubnet = host.subnet;
     this.databricksHostNsgAssociation = host.association;
     this.databricksContainerSubnet = container.subnet;
     this.databricksContainerNsgAssociation = container.association;
-
     for (const subresource of Object.keys(PRIVATE_DNS_ZONES) as PrivateLinkSubresource[]) {
-      const zone = new PrivateDnsZone(this, `Zone-${subresource}`, {
-        name: PRIVATE_DNS_ZONES[subresource],
-        resourceGroupName: props.resourceGroupName,
-        tags: props.tags,
-      });
-      new PrivateDnsZoneVirtualNetworkLink(this, `ZoneLink-${subresource}`, {
-        name: `${naming.virtualNetwork()}-link`,
-        resourceGroupName: props.resourceGroupName,
-        privateDnsZoneName: zone.name,
-        virtualNetworkId: this.vnet.id,
-        registrationEnabled: false,
-        tags: props.tags,
-      });
-      this.zones.set(subresource, zone);
+      this.zones.set(subresource, this.linkedDnsZone(props, subresource));
     }
+  }
+
+  /** A subnet delegated to Databricks VNet injection, with its NSG (Databricks adds its own rules to it; the NSG must exist and be associated). */
+  private databricksSubnet(props: PrivateNetworkProps, key: DatabricksSubnetKey, cidr: string) {
+    const label = key === 'host' ? 'Host' : 'Container';
+    const subnet = new Subnet(this, `Databricks${label}Subnet`, {
+      name: props.naming.subnet(`dbw-${key}`),
+      resourceGroupName: props.resourceGroupName,
+      virtualNetworkName: this.vnet.name,
+      addressPrefixes: [cidr],
+      delegation: [
+        {
+          name: 'databricks',
+          serviceDelegation: {
+            name: 'Microsoft.Databricks/workspaces',
+            actions: [
+              'Microsoft.Network/virtualNetworks/subnets/join/action',
+              'Microsoft.Network/virtualNetworks/subnets/prepareNetworkPolicies/action',
+              'Microsoft.Network/virtualNetworks/subnets/unprepareNetworkPolicies/action',
+            ],
+          },
+        },
+      ],
+    });
+    const nsg = new NetworkSecurityGroup(this, `Databricks${label}Nsg`, {
+      name: props.naming.networkSecurityGroup(`dbw-${key}`),
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tags: props.tags,
+    });
+    const association = new SubnetNetworkSecurityGroupAssociation(this, `Databricks${label}NsgAssociation`, {
+      subnetId: subnet.id,
+      networkSecurityGroupId: nsg.id,
+    });
+    return { subnet, association };
+  }
+
+  /** The private DNS zone of a sub-resource's endpoints, linked to the VNet. */
+  private linkedDnsZone(props: PrivateNetworkProps, subresource: PrivateLinkSubresource): PrivateDnsZone {
+    const zone = new PrivateDnsZone(this, `Zone-${subresource}`, {
+      name: PRIVATE_DNS_ZONES[subresource],
+      resourceGroupName: props.resourceGroupName,
+      tags: props.tags,
+    });
+    new PrivateDnsZoneVirtualNetworkLink(this, `ZoneLink-${subresource}`, {
+      name: `${props.naming.virtualNetwork()}-link`,
+      resourceGroupName: props.resourceGroupName,
+      privateDnsZoneName: zone.name,
+      virtualNetworkId: this.vnet.id,
+      registrationEnabled: false,
+      tags: props.tags,
+    });
+    return zone;
   }
 
   /** The private DNS zone id for a sub-resource's endpoints. */

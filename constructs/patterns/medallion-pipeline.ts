@@ -1,8 +1,8 @@
 import type { EventhubAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-authorization-rule';
 import type { EventhubConsumerGroup } from '@cdktf/provider-azurerm/lib/eventhub-consumer-group';
 import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import type { Job } from '@cdktf/provider-databricks/lib/job';
 import { Construct } from 'constructs';
-import type { StreamJobs } from '../../jobs/stream-jobs';
 import { Problems } from '../core/problems';
 import { type CaptureOptions, DEFAULT_CAPTURE_INTERVAL_SECONDS, type EventHub } from '../eventhubs/event-hub';
 import { EventHubNamespace, type EventHubNamespaceProps } from '../eventhubs/eventhub-namespace';
@@ -19,7 +19,14 @@ export interface StreamJobTarget {
   addStream(
     input: { spec: StreamSpecV1; eventHubNamespaceTier: EventHubNamespace['tier']; secretName: string },
     options?: { connectionString?: SecretValue },
-  ): StreamJobs;
+  ): DeployedStreamJob;
+}
+
+/** A stream's deployed Databricks job, as its target returns it (`StreamJobs` satisfies it). */
+export interface DeployedStreamJob {
+  /** The stream's job (escape hatch). */
+  readonly resource: Job;
+  readonly streamName: string;
 }
 
 /** An existing resource, or the props of a new one: exactly one of the two (AWS Solutions Constructs style). */
@@ -85,7 +92,7 @@ export class MedallionPipeline extends Construct {
   /** The listen rule's connection string in Key Vault (also the secret scope key). */
   public readonly connectionStringSecret: KeyVaultSecret;
   /** The stream's Databricks job, when `jobs` is given. */
-  public readonly jobs?: StreamJobs;
+  public readonly jobs?: DeployedStreamJob;
 
   public constructor(scope: Construct, id: string, props: MedallionPipelineProps) {
     super(scope, id);
