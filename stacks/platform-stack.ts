@@ -22,6 +22,19 @@ export interface PlatformStackProps {
 }
 
 /**
+ * How the lake, the namespace and the vault face the internet. Public mode opens their public endpoints (to
+ * everyone, or to allowedIpRanges); private mode lets only the deploying agents' ranges through, for
+ * Terraform's data-plane calls.
+ */
+function networkExposure(network: EnvironmentConfig['network']) {
+  const ranges = network.allowedIpRanges;
+  if (network.mode === 'private') {
+    return { publicNetworkAccess: ranges.length > 0, defaultAction: ranges.length > 0 ? ('Deny' as const) : undefined, allowedIpRanges: ranges };
+  }
+  return { publicNetworkAccess: true, defaultAction: ranges.length > 0 ? ('Deny' as const) : ('Allow' as const), allowedIpRanges: ranges };
+}
+
+/**
  * The Azure side of one environment: resource group, lake, Event Hubs namespace and Key Vault,
  * and in private mode the VNet and private endpoints. Streams add their event hubs to it.
  */
@@ -62,19 +75,13 @@ export class PlatformStack extends TerraformStack {
     configureBackend(this, id, config.backend);
 
     const location = config.region;
-    const privateMode = config.network.mode === 'private';
     this.resourceGroup = new ResourceGroup(this, 'ResourceGroup', { name: this.naming.resourceGroup(), location });
     const resourceGroupName = this.resourceGroup.name;
     this.deployer = new DataAzurermClientConfig(this, 'Deployer', {});
-    if (privateMode) {
+    if (config.network.mode === 'private') {
       this.network = new PrivateNetwork(this, 'Network', { naming: this.naming, resourceGroupName, location, addressSpace: config.network.addressSpace });
     }
-    // Public mode opens the public endpoints (to everyone, or to allowedIpRanges); private mode lets
-    // only the deploying agents' ranges through, for Terraform's data-plane calls.
-    const ranges = config.network.allowedIpRanges;
-    const exposure = privateMode
-      ? { publicNetworkAccess: ranges.length > 0, defaultAction: ranges.length > 0 ? ('Deny' as const) : undefined, allowedIpRanges: ranges }
-      : { publicNetworkAccess: true, defaultAction: ranges.length > 0 ? ('Deny' as const) : ('Allow' as const), allowedIpRanges: ranges };
+    const exposure = networkExposure(config.network);
 
     this.lake = new LakeStorage(this, 'Lake', {
       name: this.naming.storageAccount(),
@@ -107,28 +114,35 @@ export class PlatformStack extends TerraformStack {
 
     if (this.network) this.addPrivateEndpoints(this.network, resourceGroupName, location);
 
-    // Private mode injects the clusters into the environment's VNet; the workspace UI stays reachable
-    // for users (a front-end Private Link is a further step this package leaves to the network team).
-    this.databricks = new DatabricksWorkspace(this, 'Databricks', {
-      naming: this.naming,
-      resourceGroupName,
-      location,
-      vnet: this.network
-        ? {
-            virtualNetworkId: this.network.vnet.id,
-            publicSubnetName: this.network.databricksHostSubnet.name,
-            privateSubnetName: this.network.databricksContainerSubnet.name,
-            publicSubnetNsgAssociationId: this.network.databricksHostNsgAssociation.id,
-            privateSubnetNsgAssociationId: this.network.databricksContainerNsgAssociation.id,
-          }
-        : undefined,
-    });
+    this.databricks = this.newDatabricksWorkspace(resourceGroupName, location);
     this.databricks.grantLakeAccess(this.lake);
 
     this.logs = this.addLogs(resourceGroupName, location);
     this.alerts = this.addAlerts(resourceGroupName);
 
     this.addOutputs(resourceGroupName);
+  }
+
+  /**
+   * Private mode injects the clusters into the environment's VNet; the workspace UI stays reachable
+   * for users (a front-end Private Link is a further step this package leaves to the network team).
+   */
+  private newDatabricksWorkspace(resourceGroupName: string, location: string): DatabricksWorkspace {
+    const network = this.network;
+    return new DatabricksWorkspace(this, 'Databricks', {
+      naming: this.naming,
+      resourceGroupName,
+      location,
+      vnet: network
+        ? {
+            virtualNetworkId: network.vnet.id,
+            publicSubnetName: network.databricksHostSubnet.name,
+            privateSubnetName: network.databricksContainerSubnet.name,
+            publicSubnetNsgAssociationId: network.databricksHostNsgAssociation.id,
+            privateSubnetNsgAssociationId: network.databricksContainerNsgAssociation.id,
+          }
+        : undefined,
+    });
   }
 
   private validateConfig(): void {
