@@ -1,96 +1,18 @@
-import type {
-  AnomalyDefinition,
-  FieldDefinition,
-  FieldType,
-  Severity,
-  SourceType,
-  StartingPosition,
-  StreamDefinition,
-  TemperatureUnit,
-  ThresholdOperator,
-  TriggerDefinition,
-  WindowDefinition,
-} from './stream-definition';
+import type { AnomalyDefinition, FieldDefinition, StartingPosition, StreamDefinition, TriggerDefinition, WindowDefinition } from './stream-definition';
+import type { StreamSpecAnomaly, StreamSpecDocument, StreamSpecField, StreamSpecStandardization, StreamSpecWindow } from './stream-spec-document.generated';
 
-/** The JSON document of stream spec v1 (`schema/stream-spec.v1.schema.json`), as the Python jobs read it. */
-export interface StreamSpecV1 {
-  readonly specVersion: 1;
-  readonly name: string;
-  readonly description?: string;
-  readonly schema: { readonly fields: readonly StreamSpecField[] };
-  readonly eventTimeField: string;
-  readonly eventIdField: string;
-  readonly entityField: string;
-  readonly source: StreamSpecSource;
-  readonly watermark: string;
-  readonly standardize: readonly StreamSpecStandardization[];
-  readonly windows: readonly StreamSpecWindow[];
-  readonly aggregation: { readonly dimensions: readonly string[]; readonly measures: readonly string[] };
-  readonly anomalies: readonly StreamSpecAnomaly[];
-  readonly features?: { readonly field: string; readonly window: string };
-  readonly target: StreamSpecTarget;
-  readonly trigger: StreamSpecTrigger;
-}
+/**
+ * A stream spec v1 document as `toStreamSpec` writes it: the schema's document (`StreamSpecDocument`, its types
+ * generated from `schema/stream-spec.v1.schema.json`) with every default applied, so what the schema lets a
+ * document leave out is always there.
+ */
+export type StreamSpecV1 = Omit<StreamSpecDocument, 'schema' | 'standardize' | 'anomalies'> & {
+  schema: { fields: Array<StreamSpecField & { required: boolean }> };
+  standardize: StreamSpecStandardization[];
+  anomalies: StreamSpecAnomaly[];
+};
 
-export interface StreamSpecField {
-  readonly name: string;
-  readonly type: FieldType;
-  readonly required: boolean;
-  readonly min?: number;
-  readonly max?: number;
-  readonly allowed?: readonly string[];
-}
-
-export interface StreamSpecSource {
-  readonly type: SourceType;
-  readonly eventHubName: string;
-  readonly partitions: number;
-  readonly retentionDays: number;
-  readonly consumerGroups: { readonly bronze: string };
-  readonly startingPosition: StartingPosition;
-  readonly maxEventsPerTrigger: number;
-}
-
-export interface StreamSpecStandardization {
-  readonly field: string;
-  readonly unitField: string;
-  readonly from: TemperatureUnit;
-  readonly to: TemperatureUnit;
-}
-
-export type StreamSpecWindow =
-  | { readonly id: string; readonly type: 'tumbling'; readonly duration: string }
-  | { readonly id: string; readonly type: 'sliding'; readonly duration: string; readonly slide: string }
-  | { readonly id: string; readonly type: 'session'; readonly gap: string };
-
-export type StreamSpecAnomaly =
-  | {
-      readonly id: string;
-      readonly type: 'threshold';
-      readonly field: string;
-      readonly operator: ThresholdOperator;
-      readonly value: number;
-      readonly severity: Severity;
-      readonly condition?: { readonly field: string; readonly equals: string | number | boolean };
-    }
-  | {
-      readonly id: string;
-      readonly type: 'spike';
-      readonly field: string;
-      readonly increasePercent: number;
-      readonly within: string;
-      readonly severity: Severity;
-    }
-  | { readonly id: string; readonly type: 'missing'; readonly timeout: string; readonly severity: Severity }
-  | { readonly id: string; readonly type: 'status'; readonly field: string; readonly values: readonly string[]; readonly severity: Severity };
-
-export interface StreamSpecTarget {
-  readonly catalog: string | null;
-  readonly schemas: { readonly bronze: string; readonly silver: string; readonly gold: string };
-  readonly table: string;
-}
-
-export type StreamSpecTrigger = { readonly type: 'processingTime'; readonly interval: string } | { readonly type: 'availableNow' };
+export type StreamSpecTrigger = StreamSpecDocument['trigger'];
 
 /**
  * Every default of an optional `StreamDefinition` property. `toStreamSpec` is the only code that applies them,
@@ -169,7 +91,7 @@ export function serializeStreamSpec(spec: StreamSpecV1): string {
   return JSON.stringify(spec);
 }
 
-function toField(f: FieldDefinition): StreamSpecField {
+function toField(f: FieldDefinition): StreamSpecV1['schema']['fields'][number] {
   const base = { name: f.name, type: f.type, required: f.required ?? STREAM_DEFAULTS.fieldRequired };
   switch (f.type) {
     case 'double':
