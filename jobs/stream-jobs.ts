@@ -15,8 +15,8 @@ const QUARTZ_CRON = /^\S+(\s+\S+){5,6}$/;
 export interface StreamJobsEnvironment {
   readonly mode: JobMode;
   readonly compute: StreamingCompute;
-  /** Resolves a notebook name to its workspace path (`WorkspaceNotebooks.notebookPath`). */
-  readonly notebooks: { notebookPath(name: string): string };
+  /** A notebook's workspace path and the digest of the code it runs (`WorkspaceNotebooks.notebookPath`, `codeVersion`). */
+  readonly notebooks: { notebookPath(name: string): string; codeVersion(name: string): string };
   readonly tables: TableLocation;
   /** abfss URL of the lake's `checkpoints` container; the stream name is appended. */
   readonly checkpointsUrl: string;
@@ -89,7 +89,9 @@ export class StreamJobs extends Construct {
       maxConcurrentRuns: 1,
       jobCluster: jobCluster ? [jobCluster] : undefined,
       task: [pipelineTask(props, jobCluster?.jobClusterKey)],
-      tags: { ...(props.tags ?? {}), stream: name },
+      // The code's digest: a redeploy that changes only the notebook or its package still changes (and so
+      // restarts) the job.
+      tags: { ...(props.tags ?? {}), stream: name, code_version: props.notebooks.codeVersion(PIPELINE_TASK.notebook) },
       ...(props.mode === 'continuous' ? continuousRun(props) : scheduledRun(props)),
     });
   }

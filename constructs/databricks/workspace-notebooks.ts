@@ -49,6 +49,8 @@ export class WorkspaceNotebooks extends Construct {
   /** Package files by path relative to the source folder (`medallion/spec.py`). */
   public readonly files = new Map<string, WorkspaceFile>();
   private readonly problems: Problems;
+  /** md5 of each deployed file, by its path relative to the source folder (`pipeline.py`, `medallion/spec.py`), sorted. */
+  private readonly digests = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, props: WorkspaceNotebooksProps) {
     super(scope, id);
@@ -66,6 +68,7 @@ export class WorkspaceNotebooks extends Construct {
       const absolute = path.join(sourceDir, file);
       if (!isNotebook(absolute)) continue;
       const name = file.replace(/\.py$/, '');
+      this.digests.set(file, md5Of(absolute));
       const asset = new TerraformAsset(this, `Asset-${name}`, { path: absolute, type: AssetType.FILE });
       this.notebooks.set(
         name,
@@ -73,7 +76,7 @@ export class WorkspaceNotebooks extends Construct {
           path: `${this.workspacePath}/${name}`,
           source: asset.path,
           language: 'PYTHON',
-          md5: md5Of(absolute),
+          md5: this.digests.get(file),
         }),
       );
     }
@@ -87,16 +90,31 @@ export class WorkspaceNotebooks extends Construct {
       const relative = `${packageName}/${file}`;
       const absolute = path.join(packageDir, file);
       const key = relative.replace(/[^\w]/g, '_');
+      this.digests.set(relative, md5Of(absolute));
       const asset = new TerraformAsset(this, `Asset-${key}`, { path: absolute, type: AssetType.FILE });
       this.files.set(
         relative,
         new WorkspaceFile(this, `File-${key}`, {
           path: `${this.workspacePath}/${relative}`,
           source: asset.path,
-          md5: md5Of(absolute),
+          md5: this.digests.get(relative),
         }),
       );
     }
+  }
+
+  /**
+   * A digest of the code that runs when a job runs notebook `name`: the notebook and every package file.
+   * A job that carries it changes whenever that code changes; a continuous job with `control_run_state`
+   * is then restarted on the new code, where a change to the package alone would leave the old code running.
+   */
+  public codeVersion(name: string): string {
+    const notebook = `${name}.py`;
+    const code = [...this.digests].filter(([file]) => file === notebook || this.files.has(file));
+    return createHash('sha256')
+      .update(code.map(([file, md5]) => `${file} ${md5}`).join('\n'))
+      .digest('hex')
+      .slice(0, 16);
   }
 
   /**

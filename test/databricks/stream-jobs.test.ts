@@ -4,7 +4,7 @@ import { problemsOf, resourcesOf, synthJson } from '../helpers/synth';
 import { databricksTestStack, ordersSpec, type StreamOverrides, stream } from './helpers';
 
 const CHECKPOINTS = 'abfss://checkpoints@ststreamdev0001.dfs.core.windows.net/';
-const notebooks = { notebookPath: (name: string) => `/Shared/sp/dev/${name}` };
+const notebooks = { notebookPath: (name: string) => `/Shared/sp/dev/${name}`, codeVersion: (name: string) => `${name}-v1` };
 
 function jobs(input: StreamOverrides = {}, env: Partial<StreamJobsEnvironment> = {}, computeProps: Partial<StreamingComputeProps> = {}) {
   const stack = databricksTestStack();
@@ -68,7 +68,7 @@ describe('StreamJobs, availableNow', () => {
         no_alert_for_skipped_runs: true,
       },
       health: { rules: [{ metric: 'RUN_DURATION_SECONDS', op: 'GREATER_THAN', value: 1800 }] },
-      tags: { stream: 'orders' },
+      tags: { stream: 'orders', code_version: 'pipeline-v1' },
       task: undefined,
       job_cluster: undefined,
     });
@@ -108,7 +108,7 @@ describe('StreamJobs, availableNow', () => {
     expect([job.schedule, job.health, job.tags, task.max_retries, task.min_retry_interval_millis, task.timeout_seconds]).toEqual([
       { quartz_cron_expression: '0 30 2 * * ?', timezone_id: 'Europe/Amsterdam', pause_status: 'UNPAUSED' },
       { rules: [{ metric: 'RUN_DURATION_SECONDS', op: 'GREATER_THAN', value: 900 }] },
-      { environment: 'dev', stream: 'orders' },
+      { environment: 'dev', stream: 'orders', code_version: 'pipeline-v1' },
       0,
       1000,
       600,
@@ -183,7 +183,7 @@ describe('StreamJobs, continuous', () => {
         true,
         1,
         undefined,
-        { stream: 'orders' },
+        { stream: 'orders', code_version: 'pipeline-v1' },
       ],
     ]);
   });

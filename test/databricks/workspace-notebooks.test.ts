@@ -104,6 +104,25 @@ describe('WorkspaceNotebooks', () => {
     ]);
   });
 
+  test('the code version of a notebook follows the notebook and every package file, and nothing else', () => {
+    // GIVEN
+    const dir = fakeNotebooksDir(['pipeline', 'backfill']);
+    const version = (name: string) => notebooks(dir).construct.codeVersion(name);
+    const before = version('pipeline');
+    const edit = (file: string) => fs.appendFileSync(path.join(dir, file), '# changed\n');
+    // WHEN / THEN: files the pipeline does not run leave it as it is
+    edit('backfill.py');
+    edit('helper.py');
+    fs.writeFileSync(path.join(dir, 'medallion', '__pycache__', 'spec.cpython-311.pyc'), 'recompiled');
+    expect(version('pipeline')).toBe(before);
+    // a package file and the notebook itself change it
+    edit('medallion/sub/util.py');
+    const afterPackage = version('pipeline');
+    edit('pipeline.py');
+    expect([afterPackage === before, version('pipeline') === afterPackage]).toEqual([false, false]);
+    expect(before).toMatch(/^[0-9a-f]{16}$/);
+  });
+
   test("defaults to the package's own notebooks folder", () => {
     expect(DEFAULT_NOTEBOOKS_DIR).toBe(path.resolve(__dirname, '..', '..', 'notebooks'));
   });

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { TerraformVariable } from 'cdktf';
 import { SecretValue } from '../../constructs/keyvault/secret-value';
 import { localStatePath } from '../../stacks/backend';
@@ -12,6 +14,41 @@ describe('WorkspaceStack', () => {
     env.workspace.addStream(stream());
     // THEN
     expect(fullSynth(env.app)['dev-workspace']).toMatchSnapshot();
+  });
+
+  test('changing one package file changes that file and the stream jobs, and in the jobs only their code_version tag', () => {
+    // GIVEN two streams and the workspace stack as deployed
+    const dir = fakeNotebooksDir();
+    const deployed = () => {
+      const env = environment(devConfig(), dir);
+      env.workspace.addStream(stream());
+      env.workspace.addStream(stream({ name: 'payments', secretName: 'payments-listen' }));
+      const json = fullSynth(env.app)['dev-workspace'];
+      const resources: Record<string, Record<string, unknown>> = {};
+      for (const type of Object.keys(json.resource ?? {})) {
+        for (const [key, body] of Object.entries(resourcesOf(json, type))) resources[`${type}.${key}`] = body;
+      }
+      return resources;
+    };
+    const before = deployed();
+    // WHEN one module of the package changes
+    fs.appendFileSync(path.join(dir, 'medallion', 'spec.py'), 'SPEC = 2\n');
+    const after = deployed();
+    // THEN
+    const changed = Object.keys(after).filter((key) => JSON.stringify(after[key]) !== JSON.stringify(before[key]));
+    expect(changed.map((key) => after[key].name ?? after[key].path).sort()).toEqual([
+      '/Shared/streaming-platform/dev/medallion/spec.py',
+      'orders-pipeline',
+      'payments-pipeline',
+    ]);
+    const tags = (job: Record<string, unknown>) => job.tags as Record<string, string>;
+    for (const key of changed.filter((k) => k.startsWith('databricks_job.'))) {
+      expect({ ...after[key], tags: { ...tags(after[key]), code_version: 'x' } }).toEqual({
+        ...before[key],
+        tags: { ...tags(before[key]), code_version: 'x' },
+      });
+      expect(tags(after[key]).code_version).not.toBe(tags(before[key]).code_version);
+    }
   });
 
   test('the remote state it reads is the platform stack backend path', () => {
