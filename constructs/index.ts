@@ -8,6 +8,7 @@ export * from './databricks/databricks-workspace';
 export * from './databricks/secret-scope';
 export * from './databricks/streaming-compute';
 export * from './databricks/unity-catalog';
+export * from './databricks/workspace-access';
 export * from './databricks/workspace-notebooks';
 export * from './eventhubs/event-hub';
 export * from './eventhubs/eventhub-namespace';

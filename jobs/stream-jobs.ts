@@ -1,8 +1,10 @@
 import { Job, type JobConfig, type JobTask } from '@cdktf/provider-databricks/lib/job';
+import type { Permissions } from '@cdktf/provider-databricks/lib/permissions';
 import { Construct } from 'constructs';
 import { EMAIL_RULE } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
 import { notebookLibraries, type StreamingCompute, sourceCompatibilityProblems, sourceLibraries } from '../constructs/databricks/streaming-compute';
+import { type JobAccess, jobGrants, permissionsOn, runAsOf } from '../constructs/databricks/workspace-access';
 import { JOB_MODES, type JobMode, PIPELINE_TASK, type TableLocation, taskParameters } from './job-definitions';
 import { longestScheduleGapSeconds } from './schedule-gap';
 import type { StreamJobInput } from './stream-job-input';
@@ -43,6 +45,11 @@ export interface StreamJobsEnvironment {
   readonly warningThresholdSeconds?: number;
   /** Tags on the job. @default {} */
   readonly tags?: Record<string, string>;
+  /**
+   * Who the job runs as, and the groups that manage and watch it (its `databricks_permissions`).
+   * @default undefined (runs as the deployer; permissions as the workspace sets them)
+   */
+  readonly access?: JobAccess;
 }
 
 export interface StreamJobsProps extends StreamJobsEnvironment {
@@ -73,6 +80,8 @@ export class StreamJobs extends Construct {
   /** The stream's job (escape hatch). */
   public readonly resource: Job;
   public readonly streamName: string;
+  /** The job's permissions, when `access` is given. */
+  public readonly permissions?: Permissions;
 
   public constructor(scope: Construct, id: string, props: StreamJobsProps) {
     super(scope, id);
@@ -92,8 +101,10 @@ export class StreamJobs extends Construct {
       // The code's digest: a redeploy that changes only the notebook or its package still changes (and so
       // restarts) the job.
       tags: { ...(props.tags ?? {}), stream: name, code_version: props.notebooks.codeVersion(PIPELINE_TASK.notebook) },
+      runAs: runAsOf(props.access),
       ...(props.mode === 'continuous' ? continuousRun(props) : scheduledRun(props)),
     });
+    if (props.access) this.permissions = permissionsOn(this, 'Permissions', { jobId: this.resource.id }, jobGrants(props.access));
   }
 
   /**

@@ -1,12 +1,13 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { DatabricksProvider } from '@cdktf/provider-databricks/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { Problems } from '../constructs/core/problems';
 import type { DatabricksWorkspace } from '../constructs/databricks/databricks-workspace';
 import { SecretScope } from '../constructs/databricks/secret-scope';
 import { StreamingCompute } from '../constructs/databricks/streaming-compute';
 import { UnityCatalog } from '../constructs/databricks/unity-catalog';
+import { type JobAccess, permissionsOn, type WorkspaceGrant } from '../constructs/databricks/workspace-access';
 import { WorkspaceNotebooks } from '../constructs/databricks/workspace-notebooks';
 import type { SecretValue } from '../constructs/keyvault/secret-value';
 import { AnomalyAlert } from '../constructs/monitoring/anomaly-alert';
@@ -17,7 +18,7 @@ import type { StreamJobInput } from '../jobs/stream-job-input';
 import { StreamJobs } from '../jobs/stream-jobs';
 import { SCHEMA_PLACEHOLDER, tableReference } from '../jobs/table-names';
 import { configureBackend } from './backend';
-import type { EnvironmentConfig } from './config/environment';
+import type { EnvironmentConfig, WorkspaceAccessConfig } from './config/environment';
 import type { PlatformStack } from './platform-stack';
 
 export interface WorkspaceStackProps {
@@ -64,6 +65,8 @@ export class WorkspaceStack extends TerraformStack {
   public readonly streams = new Map<string, StreamJobs>();
   /** The SQL warehouse that serves gold and the anomalies to BI (Power BI DirectQuery) and to the alerts. */
   public readonly warehouse: ServingWarehouse;
+  /** Who every job runs as and who manages and watches it (from `config.databricks.access`). */
+  public readonly jobAccess: JobAccess;
   private readonly problems: Problems;
 
   public constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
@@ -77,6 +80,7 @@ export class WorkspaceStack extends TerraformStack {
     this.problems.oneOf('config.databricks.compute', databricks.compute, ['job', 'all-purpose']);
     this.problems.oneOf('config.databricks.jobMode', databricks.jobMode, ['continuous', 'availableNow']);
     this.problems.oneOf('config.databricks.secretScope', databricks.secretScope, ['keyvault', 'databricks']);
+    this.validateAccess(databricks.access);
 
     new DatabricksProvider(this, 'databricks', {
       host: `https://${workspace.workspaceUrl}`,
@@ -121,6 +125,7 @@ export class WorkspaceStack extends TerraformStack {
       ...config.monitoring.warehouse,
       tags: { ...platform.tags },
     });
+    this.jobAccess = this.grantWorkspaceAccess(databricks.access);
 
     new TerraformOutput(this, 'notebooks_path', { value: this.notebooks.workspacePath });
     new TerraformOutput(this, 'warehouse_server_hostname', { value: this.warehouse.serverHostname });
@@ -169,6 +174,7 @@ export class WorkspaceStack extends TerraformStack {
       schedule: { quartzCronExpression: databricks.schedule, timezoneId: databricks.scheduleTimezone },
       notificationEmails: databricks.notificationEmails,
       tags: { environment: this.config.name },
+      access: this.jobAccess,
     });
     this.streams.set(name, jobs);
     this.addStreamMonitoring(input);
@@ -193,14 +199,61 @@ export class WorkspaceStack extends TerraformStack {
         evaluationMinutes: alert.evaluationMinutes,
         subscribers: this.config.databricks.notificationEmails,
         tags: { environment: this.config.name },
+        access: this.jobAccess,
       });
     const [firstWindow] = input.spec.windows;
-    new StreamDashboard(this, `Dashboard-${input.spec.name}`, {
+    const dashboard = new StreamDashboard(this, `Dashboard-${input.spec.name}`, {
       warehouseId: this.warehouse.id,
       displayName: `${input.spec.name} stream`,
       parentPath: folder,
       goldTable: tableReference(this.tables, input.spec, 'gold', firstWindow ? `_${firstWindow.id}` : ''),
       anomaliesTable,
     });
+    const { adminGroup, biGroup } = this.config.databricks.access;
+    permissionsOn(dashboard, 'Permissions', { dashboardId: dashboard.resource.id }, [
+      { principal: { group: adminGroup }, level: 'CAN_MANAGE' },
+      { principal: { group: biGroup }, level: 'CAN_RUN' },
+    ]);
   }
+
+  private validateAccess(access: WorkspaceAccessConfig): void {
+    const at = 'config.databricks.access';
+    if (access.runAs !== '')
+      this.problems.matches(`${at}.runAs`, access.runAs, APPLICATION_ID, "a service principal's application id (a GUID), or '' for the default");
+    for (const key of ['adminGroup', 'operatorsGroup', 'biGroup'] as const) {
+      this.problems.matches(`${at}.${key}`, access[key], /^\S(.*\S)?$/, 'the name of a workspace group');
+    }
+  }
+
+  /**
+   * The environment's access model: the jobs run as the configured service principal (in production one is
+   * required, asked for at apply when not configured), which alone reads the secret scope; the admin group
+   * manages the warehouse, which the BI group and the jobs' principal use.
+   */
+  private grantWorkspaceAccess(access: WorkspaceAccessConfig): JobAccess {
+    const runAs = access.runAs || (this.config.production ? runAsVariable(this).stringValue : undefined);
+    const warehouseUsers: WorkspaceGrant[] = [{ principal: { group: access.biGroup }, level: 'CAN_USE' }];
+    if (runAs !== undefined) {
+      this.secretScope.grantRead(runAs, 'RunAsReader');
+      // The alert jobs run their SQL on the warehouse as this principal.
+      warehouseUsers.push({ principal: { servicePrincipal: runAs }, level: 'CAN_USE' });
+    }
+    permissionsOn(this.warehouse, 'Permissions', { sqlEndpointId: this.warehouse.id }, [
+      { principal: { group: access.adminGroup }, level: 'CAN_MANAGE' },
+      ...warehouseUsers,
+    ]);
+    return { runAs, manageGroup: access.adminGroup, viewGroup: access.operatorsGroup };
+  }
+}
+
+/** A service principal application id: a GUID. */
+const APPLICATION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** The Terraform variable a production environment asks for when `config.databricks.access.runAs` is empty. */
+export const RUN_AS_VARIABLE = 'databricks_run_as_application_id';
+
+function runAsVariable(stack: TerraformStack): TerraformVariable {
+  return new TerraformVariable(stack, RUN_AS_VARIABLE, {
+    type: 'string',
+    description: 'Application id of the service principal the jobs run as (required in production)',
+  });
 }

@@ -1,5 +1,6 @@
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Secret } from '@cdktf/provider-databricks/lib/secret';
+import { SecretAcl } from '@cdktf/provider-databricks/lib/secret-acl';
 import { SecretScope as SecretScopeResource } from '@cdktf/provider-databricks/lib/secret-scope';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -119,6 +120,19 @@ export class SecretScope extends Construct {
     });
     this.secrets.set(key, secret);
     return secret;
+  }
+
+  /**
+   * READ on the scope's secrets for one principal (a service principal's application id, a user or a group).
+   * With one reader granted, the scope is that principal's alone, apart from its managers (workspace admins
+   * and whoever created it).
+   */
+  public grantRead(principal: string, id = 'Reader'): SecretAcl {
+    return new SecretAcl(this, id, {
+      scope: this.resource.name,
+      principal,
+      permission: 'READ',
+    });
   }
 }
 

@@ -1,9 +1,11 @@
 import { Alert } from '@cdktf/provider-databricks/lib/alert';
 import { Job } from '@cdktf/provider-databricks/lib/job';
+import type { Permissions } from '@cdktf/provider-databricks/lib/permissions';
 import { Query } from '@cdktf/provider-databricks/lib/query';
 import { Construct } from 'constructs';
 import { EMAIL_RULE } from '../core/naming';
 import { Problems } from '../core/problems';
+import { type JobAccess, jobGrants, permissionsOn, runAsOf } from '../databricks/workspace-access';
 import { TABLE_NAME, WORKSPACE_FOLDER } from './table-names';
 
 /** Anomaly severities, lowest first (the stream definition's `Severity`). */
@@ -37,6 +39,11 @@ export interface AnomalyAlertProps {
   readonly timezoneId?: string;
   /** @default {} */
   readonly tags?: Record<string, string>;
+  /**
+   * Who the evaluating job runs as, and the groups that manage and watch it.
+   * @default undefined (runs as the deployer; permissions as the workspace sets them)
+   */
+  readonly access?: JobAccess;
 }
 
 /** The SQL of the alert's query: anomalies detected in the last `minutes` at or above `minSeverity`. */
@@ -70,6 +77,8 @@ export class AnomalyAlert extends Construct {
   public readonly query: Query;
   public readonly alert: Alert;
   public readonly job: Job;
+  /** The job's permissions, when `access` is given. */
+  public readonly permissions?: Permissions;
 
   public constructor(scope: Construct, id: string, props: AnomalyAlertProps) {
     super(scope, id);
@@ -131,6 +140,8 @@ export class AnomalyAlert extends Construct {
         },
       ],
       tags: props.tags,
+      runAs: runAsOf(props.access),
     });
+    if (props.access) this.permissions = permissionsOn(this, 'Permissions', { jobId: this.job.id }, jobGrants(props.access));
   }
 }

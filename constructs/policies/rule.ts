@@ -1,4 +1,4 @@
-import { type TerraformResource, Token } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, type TerraformResource, TerraformStack, Token, Tokenization } from 'cdktf';
 
 /** How a finding is reported: `error` fails synthesis, `warning` is printed. */
 export type PolicyLevel = 'error' | 'warning';
@@ -81,4 +81,20 @@ export function blockOf(value: unknown): Record<string, unknown> | undefined | U
 /** A field of a block, whether the block came from the typed input (camelCase) or an override (snake_case). */
 export function fieldOf(block: Record<string, unknown>, camelCase: string, snakeCase: string): unknown {
   return block[camelCase] ?? block[snakeCase];
+}
+
+/**
+ * Whether a resource of the same stack refers to `resource` (an argument set to one of its attributes):
+ * `candidates` are the resources that could, `reference` reads the argument from one of them.
+ */
+export function isReferencedBy<T extends TerraformResource>(
+  resource: TerraformResource,
+  attribute: string,
+  candidates: new (...args: never[]) => T,
+  reference: (candidate: T) => unknown,
+): boolean {
+  const stack = TerraformStack.of(resource);
+  const resolve = (value: unknown) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+  const target = resolve(resource.getStringAttribute(attribute));
+  return stack.node.findAll().some((c) => c instanceof candidates && resolve(reference(c as T)) === target);
 }

@@ -1,5 +1,8 @@
 import type { PolicyRule } from './rule';
+import { DatabricksJobPermissionsRule } from './rules/databricks-job-permissions';
+import { DatabricksJobRunAsRule } from './rules/databricks-job-run-as';
 import { DatabricksNoPublicIpRule } from './rules/databricks-no-public-ip';
+import { DatabricksSecretScopeAclRule } from './rules/databricks-secret-scope-acl';
 import { DiagnosticsRule } from './rules/diagnostics';
 import { EventHubsLeastPrivilegeRule } from './rules/eventhubs-least-privilege';
 import { EventHubsLocalAuthRule } from './rules/eventhubs-local-auth';
@@ -22,6 +25,9 @@ export const PLATFORM_POLICY_RULES: readonly PolicyRule[] = [
   StorageHttpsOnlyRule,
   StorageNoPublicBlobRule,
   DatabricksNoPublicIpRule,
+  DatabricksJobRunAsRule,
+  DatabricksJobPermissionsRule,
+  DatabricksSecretScopeAclRule,
   PreventDestroyRule,
   DiagnosticsRule,
 ];

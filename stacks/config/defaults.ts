@@ -38,6 +38,7 @@ const BASE: EnvironmentConfig = {
     azureDatabricksObjectId: '',
     workspaceFolder: '/Shared/streaming-platform',
     notificationEmails: [],
+    access: { runAs: '', adminGroup: 'stream-platform-admins', operatorsGroup: 'stream-platform-operators', biGroup: 'stream-platform-bi' },
   },
   monitoring: {
     logRetentionDays: 30,

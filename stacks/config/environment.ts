@@ -111,6 +111,24 @@ export interface DatabricksConfig {
   readonly workspaceFolder: string;
   /** Job failure and duration-warning notifications. */
   readonly notificationEmails: readonly string[];
+  /** Who may do what in the workspace. */
+  readonly access: WorkspaceAccessConfig;
+}
+
+/** The workspace's identities: who the jobs run as, and the groups given access to the jobs, warehouse and dashboards. */
+export interface WorkspaceAccessConfig {
+  /**
+   * Application (client) id of the service principal every job runs as, and the only principal given READ on
+   * the secret scope. Empty: a production environment asks for it at apply (the Terraform variable
+   * `databricks_run_as_application_id`); any other runs its jobs as the deployer.
+   */
+  readonly runAs: string;
+  /** Workspace group that manages the jobs, the warehouse and the dashboards (CAN_MANAGE). */
+  readonly adminGroup: string;
+  /** Workspace group that watches the jobs: runs, output and logs (CAN_VIEW). */
+  readonly operatorsGroup: string;
+  /** Workspace group that reads through the SQL warehouse (CAN_USE) and the dashboards (CAN_RUN). */
+  readonly biGroup: string;
 }
 
 /** A partial environment: every field optional at every depth, as written in an override. */

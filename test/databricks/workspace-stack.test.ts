@@ -115,7 +115,7 @@ describe('WorkspaceStack', () => {
     // GIVEN
     const env = environment(devConfig({ azureDatabricksObjectId: 'object-id-of-azuredatabricks' }));
     // WHEN
-    const json = fullSynth(env.app)['dev-workspace'] as { variable?: unknown; resource?: Record<string, Record<string, Record<string, unknown>>> };
+    const json = fullSynth(env.app)['dev-workspace'];
     // THEN
     expect(Object.values(resourcesOf(json, 'azurerm_role_assignment')).map((ra) => [ra.role_definition_name, ra.principal_id])).toEqual([
       ['Key Vault Secrets User', 'object-id-of-azuredatabricks'],

@@ -7,6 +7,7 @@ export type TerraformJson = {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, { value: unknown }>;
+  variable?: Record<string, Record<string, unknown>>;
   terraform?: Record<string, unknown>;
   provider?: Record<string, unknown[]>;
 };
