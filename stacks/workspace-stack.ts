@@ -227,8 +227,9 @@ export class WorkspaceStack extends TerraformStack {
 
   /**
    * The environment's access model: the jobs run as the configured service principal (in production one is
-   * required, asked for at apply when not configured), which alone reads the secret scope; the admin group
-   * manages the warehouse, which the BI group and the jobs' principal use.
+   * required, asked for at apply when not configured), which alone reads the secret scope and writes the
+   * catalog's tables; the admin group manages the warehouse, which the BI group and the jobs' principal use;
+   * the BI group reads gold.
    */
   private grantWorkspaceAccess(access: WorkspaceAccessConfig): JobAccess {
     const runAs = access.runAs || (this.config.production ? runAsVariable(this).stringValue : undefined);
@@ -242,6 +243,7 @@ export class WorkspaceStack extends TerraformStack {
       { principal: { group: access.adminGroup }, level: 'CAN_MANAGE' },
       ...warehouseUsers,
     ]);
+    this.unityCatalog?.grantAccess({ writer: runAs, readers: [access.biGroup] });
     return { runAs, manageGroup: access.adminGroup, viewGroup: access.operatorsGroup };
   }
 }

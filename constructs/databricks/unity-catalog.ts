@@ -1,5 +1,6 @@
 import { Catalog } from '@cdktf/provider-databricks/lib/catalog';
 import { ExternalLocation } from '@cdktf/provider-databricks/lib/external-location';
+import { Grants, type GrantsGrant } from '@cdktf/provider-databricks/lib/grants';
 import { Schema } from '@cdktf/provider-databricks/lib/schema';
 import { StorageCredential } from '@cdktf/provider-databricks/lib/storage-credential';
 import { Construct } from 'constructs';
@@ -28,6 +29,22 @@ export interface UnityCatalogProps {
   /** @default 'Streaming platform tables' */
   readonly comment?: string;
 }
+
+/** Who writes the medallion tables and who reads gold. */
+export interface CatalogAccess {
+  /**
+   * The principal the pipeline jobs run as (a service principal's application id): writes bronze, silver
+   * (with quarantine) and gold, and reads and writes the checkpoints location.
+   * @default undefined (the jobs run as the catalog's owner, who needs no grant)
+   */
+  readonly writer?: string;
+  /** Groups that read gold (windows, alerts, features) and nothing else. */
+  readonly readers: readonly string[];
+}
+
+/** What the pipeline's writer may do in a schema, and what a reader may do in gold. */
+const WRITE_TABLES = ['USE_SCHEMA', 'SELECT', 'MODIFY', 'CREATE_TABLE'];
+const READ_TABLES = ['USE_SCHEMA', 'SELECT'];
 
 /**
  * The environment's Unity Catalog objects: a storage credential on the access connector, an external
@@ -100,5 +117,26 @@ export class UnityCatalog extends Construct {
 
   public get catalogName(): string {
     return this.catalog.name;
+  }
+
+  /**
+   * The catalog's grants (`databricks_grants`, authoritative for each object it names): the writer uses the
+   * catalog, writes every medallion schema and the checkpoints location; readers use the catalog and read gold.
+   */
+  public grantAccess(access: CatalogAccess): void {
+    const writer = access.writer === undefined ? [] : [access.writer];
+    const grants = (writers: string[], readers: readonly string[], writes: string[], reads: string[]): GrantsGrant[] => [
+      ...writers.map((principal) => ({ principal, privileges: writes })),
+      ...readers.map((principal) => ({ principal, privileges: reads })),
+    ];
+    new Grants(this, 'Grants-catalog', { catalog: this.catalog.name, grant: grants(writer, access.readers, ['USE_CATALOG'], ['USE_CATALOG']) });
+    for (const [name, schema] of this.schemas) {
+      const grant = grants(writer, name === 'gold' ? access.readers : [], WRITE_TABLES, READ_TABLES);
+      if (grant.length > 0) new Grants(this, `Grants-${name}`, { schema: schema.id, grant });
+    }
+    const checkpoints = this.locations.get('checkpoints');
+    if (checkpoints && writer.length > 0) {
+      new Grants(this, 'Grants-checkpoints', { externalLocation: checkpoints.id, grant: grants(writer, [], ['READ_FILES', 'WRITE_FILES'], []) });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import type { TerraformResource } from 'cdktf';
 import { RUN_AS_VARIABLE } from '../../stacks/workspace-stack';
 import { problemsOf, refOf, resourcesOf } from '../helpers/synth';
 import { devConfig, environment, fullSynth, ordersSpec, stream } from './helpers';
@@ -5,8 +6,8 @@ import { devConfig, environment, fullSynth, ordersSpec, stream } from './helpers
 const APPLICATION_ID = '00000000-0000-0000-0000-000000000042';
 const DEFAULT_ACCESS = devConfig().databricks.access;
 
-function deployed(access: Partial<typeof DEFAULT_ACCESS> = {}, production = false) {
-  const env = environment(devConfig({ access: { ...DEFAULT_ACCESS, ...access } }, { production }));
+function deployed(access: Partial<typeof DEFAULT_ACCESS> = {}, production = false, unityCatalog = false) {
+  const env = environment(devConfig({ access: { ...DEFAULT_ACCESS, ...access }, unityCatalog }, { production }));
   // With an anomaly rule, so the stream also has its alert's evaluation job.
   const spec = {
     ...ordersSpec(),
@@ -81,6 +82,41 @@ describe('workspace access from config.databricks.access', () => {
       { service_principal_name: variable },
     ]);
     expect(Object.values(resourcesOf(json, 'databricks_secret_acl')).map((acl) => acl.principal)).toEqual([variable]);
+  });
+
+  test('Unity Catalog: the run-as principal writes every layer and the checkpoints, the BI group reads gold only', () => {
+    const { env, json } = deployed({ runAs: APPLICATION_ID }, false, true);
+    const uc = env.workspace.unityCatalog;
+    if (!uc) throw new Error('Unity Catalog is on');
+    const grants = Object.fromEntries(
+      Object.values(resourcesOf(json, 'databricks_grants')).map(({ grant, ...securable }) => [JSON.stringify(securable), grant]),
+    );
+    const schema = (name: 'bronze' | 'silver' | 'gold') => JSON.stringify({ schema: refOf(uc.schemas.get(name) as TerraformResource, 'id') });
+    const write = ['USE_SCHEMA', 'SELECT', 'MODIFY', 'CREATE_TABLE'];
+    expect(grants).toEqual({
+      [JSON.stringify({ catalog: refOf(uc.catalog, 'name') })]: [
+        { principal: APPLICATION_ID, privileges: ['USE_CATALOG'] },
+        { principal: 'stream-platform-bi', privileges: ['USE_CATALOG'] },
+      ],
+      [schema('bronze')]: [{ principal: APPLICATION_ID, privileges: write }],
+      [schema('silver')]: [{ principal: APPLICATION_ID, privileges: write }],
+      [schema('gold')]: [
+        { principal: APPLICATION_ID, privileges: write },
+        { principal: 'stream-platform-bi', privileges: ['USE_SCHEMA', 'SELECT'] },
+      ],
+      [JSON.stringify({ external_location: refOf(uc.locations.get('checkpoints') as TerraformResource, 'id') })]: [
+        { principal: APPLICATION_ID, privileges: ['READ_FILES', 'WRITE_FILES'] },
+      ],
+    });
+  });
+
+  test('Unity Catalog without a run-as principal: only the BI group is granted, on the catalog and gold', () => {
+    const { json } = deployed({}, false, true);
+    const grants = Object.values(resourcesOf(json, 'databricks_grants'));
+    expect(grants.map((g) => g.grant)).toEqual([
+      [{ principal: 'stream-platform-bi', privileges: ['USE_CATALOG'] }],
+      [{ principal: 'stream-platform-bi', privileges: ['USE_SCHEMA', 'SELECT'] }],
+    ]);
   });
 
   test('a run-as that is not an application id and an empty group are one problem each', () => {
