@@ -25,7 +25,7 @@ export interface JobAccess {
 }
 
 /** The object a `databricks_permissions` resource is about: exactly one of its id arguments. */
-export type PermissionTarget = Pick<PermissionsConfig, 'jobId' | 'sqlEndpointId' | 'dashboardId'>;
+export type PermissionTarget = Pick<PermissionsConfig, 'jobId' | 'sqlEndpointId' | 'dashboardId' | 'sqlQueryId' | 'sqlAlertId'>;
 
 /**
  * The permissions of one workspace object. Authoritative: these grants replace whatever the object had
@@ -40,11 +40,12 @@ export function runAsOf(access: JobAccess | undefined): JobRunAs | undefined {
   return access?.runAs === undefined ? undefined : { servicePrincipalName: access.runAs };
 }
 
-/** A job's grants: its managers and its watchers. */
-export function jobGrants(access: JobAccess): WorkspaceGrant[] {
+/** A job's grants, or those of what it runs: its managers, its watchers, and (`runs`) its run-as principal. */
+export function jobGrants(access: JobAccess, runs?: 'CAN_RUN'): WorkspaceGrant[] {
   return [
     { principal: { group: access.manageGroup }, level: 'CAN_MANAGE' },
     { principal: { group: access.viewGroup }, level: 'CAN_VIEW' },
+    ...(runs && access.runAs !== undefined ? [{ principal: { servicePrincipal: access.runAs }, level: runs }] : []),
   ];
 }
 

@@ -77,8 +77,8 @@ export class AnomalyAlert extends Construct {
   public readonly query: Query;
   public readonly alert: Alert;
   public readonly job: Job;
-  /** The job's permissions, when `access` is given. */
-  public readonly permissions?: Permissions;
+  /** The permissions of the job, the query and the alert, when `access` is given. */
+  public readonly permissions: Permissions[] = [];
 
   public constructor(scope: Construct, id: string, props: AnomalyAlertProps) {
     super(scope, id);
@@ -142,6 +142,13 @@ export class AnomalyAlert extends Construct {
       tags: props.tags,
       runAs: runAsOf(props.access),
     });
-    if (props.access) this.permissions = permissionsOn(this, 'Permissions', { jobId: this.job.id }, jobGrants(props.access));
+    if (props.access) {
+      // The job runs as its principal, which evaluates the alert and so runs its query.
+      this.permissions.push(
+        permissionsOn(this, 'Permissions', { jobId: this.job.id }, jobGrants(props.access)),
+        permissionsOn(this, 'QueryPermissions', { sqlQueryId: this.query.id }, jobGrants(props.access, 'CAN_RUN')),
+        permissionsOn(this, 'AlertPermissions', { sqlAlertId: this.alert.id }, jobGrants(props.access, 'CAN_RUN')),
+      );
+    }
   }
 }

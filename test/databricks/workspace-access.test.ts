@@ -70,6 +70,17 @@ describe('workspace access from config.databricks.access', () => {
     expect(permissions.some((p) => p.job_id === refOf(jobs.resource, 'id'))).toBe(true);
   });
 
+  test("the anomaly alert and its query: managed by admins, viewed by operators, run by the jobs' principal", () => {
+    const { permissions } = deployed({ runAs: APPLICATION_ID });
+    const expected = [
+      { group_name: 'stream-platform-admins', permission_level: 'CAN_MANAGE' },
+      { group_name: 'stream-platform-operators', permission_level: 'CAN_VIEW' },
+      { service_principal_name: APPLICATION_ID, permission_level: 'CAN_RUN' },
+    ];
+    expect(permissions.filter((p) => p.sql_query_id !== undefined).map((p) => p.access_control)).toEqual([expected]);
+    expect(permissions.filter((p) => p.sql_alert_id !== undefined).map((p) => p.access_control)).toEqual([expected]);
+  });
+
   test('production without a configured principal asks for it at apply: a variable runs the jobs and reads the scope', () => {
     const { json } = deployed({}, true);
     const variable = `\${var.${RUN_AS_VARIABLE}}`;
