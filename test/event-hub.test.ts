@@ -36,6 +36,20 @@ describe('EventHub', () => {
     ]);
   });
 
+  test('a SAS rule on a namespace without local authentication is one problem naming the rule and the namespace', () => {
+    const stack = testStack();
+    const namespace = new EventHubNamespace(stack, 'Events', {
+      name: 'evhns-stream-prd-weu-1a2b',
+      resourceGroupName: 'rg',
+      location: 'westeurope',
+      localAuthentication: false,
+    });
+    namespace.addEventHub('Telemetry', { name: 'evh-telemetry' }).addAuthorizationRule('telemetry-bronze-listen', 'listen');
+    expect(problemsOf(stack)).toEqual([
+      "[test/Events/Telemetry] authorizationRules.telemetry-bronze-listen = 'telemetry-bronze-listen' is invalid; allowed: no SAS rule on namespace 'evhns-stream-prd-weu-1a2b', whose local authentication is off: its clients must use Entra ID",
+    ]);
+  });
+
   test('consumer groups are created on the hub; Basic allows none beyond $Default', () => {
     const { stack, eventHub } = hub('Standard', { consumerGroups: ['cg-bronze', 'cg-audit'] });
     expect(Object.values(resourcesOf(synthJson(stack), 'azurerm_eventhub_consumer_group'))).toEqual([

@@ -152,6 +152,14 @@ export class EventHub extends Construct {
     const existing = this.rulesByName.get(name);
     if (existing) return existing;
     this.problems.oneOf<string>(`authorizationRules.${name}.right`, right, ['listen', 'send']);
+    if (!this.namespace.localAuthentication) {
+      // Event Hubs then refuses every SAS connection string: the rule would fail its reader at run time.
+      this.problems.add(
+        `authorizationRules.${name}`,
+        name,
+        `no SAS rule on namespace '${this.namespace.name}', whose local authentication is off: its clients must use Entra ID`,
+      );
+    }
     const rule = new EventhubAuthorizationRule(this, `Rule-${name}`, {
       name,
       eventhubName: this.resource.name,

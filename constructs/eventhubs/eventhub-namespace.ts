@@ -91,6 +91,8 @@ export class EventHubNamespace extends Construct {
   public readonly resourceGroupName: string;
   /** Throughput units (Basic, Standard) or processing units (Premium). */
   public readonly capacity: number;
+  /** Whether SAS (shared access key) authentication is accepted; off means Entra ID only. */
+  public readonly localAuthentication: boolean;
   private readonly problems: Problems;
   private readonly eventHubs: EventHub[] = [];
 
@@ -102,6 +104,7 @@ export class EventHubNamespace extends Construct {
     this.resourceGroupName = props.resourceGroupName;
     const capacity = props.capacity ?? 1;
     this.capacity = capacity;
+    this.localAuthentication = props.localAuthentication ?? true;
     const network = props.network ?? {};
     const publicAccess = network.publicNetworkAccess ?? false;
     this.validate(props, capacity, publicAccess);
@@ -121,7 +124,7 @@ export class EventHubNamespace extends Construct {
       autoInflateEnabled: limits.autoInflate ? props.autoInflateMaxThroughputUnits !== undefined : undefined,
       maximumThroughputUnits: props.autoInflateMaxThroughputUnits,
       minimumTlsVersion: '1.2',
-      localAuthenticationEnabled: props.localAuthentication ?? true,
+      localAuthenticationEnabled: this.localAuthentication,
       publicNetworkAccessEnabled: publicAccess,
       identity: { type: 'SystemAssigned' },
       networkRulesets: publicAccess
