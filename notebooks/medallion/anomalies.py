@@ -19,6 +19,7 @@ batches (see alerts.py).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -214,11 +215,20 @@ class AnomalyDetector:
             )
             # A device's last row in that order is its newest event: the state after the batch, if it is new.
             newest = F.lead("event_time").over(order).isNull() & ~F.col("is_state")
-        fired = [F.when(~F.col("is_state") & condition, F.struct(*alert)) for condition, alert in self._rules()]
-        alerts = F.filter(F.array(*fired), lambda a: a.isNotNull())
+        rules = self._rules()
+        fires = functools.reduce(Column.__or__, [condition for condition, _ in rules])
+        fired = [F.when(~F.col("is_state") & condition, F.struct(*alert)) for condition, alert in rules]
         collected = (
-            rows.select("device", "event_time", "vals", alerts.alias("alerts"), newest.alias("newest"))
-            .where((F.size("alerts") > 0) | F.col("newest"))
+            rows.withColumn("newest", newest)
+            # The comparisons run on every row; the alerts are built only on the few rows that raise one.
+            .where((~F.col("is_state") & F.coalesce(fires, F.lit(False))) | F.col("newest"))
+            .select(
+                "device",
+                "event_time",
+                "vals",
+                "newest",
+                F.filter(F.array(*fired), lambda a: a.isNotNull()).alias("alerts"),
+            )
             .collect()
         )
         if self.stateful:
