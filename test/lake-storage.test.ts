@@ -24,6 +24,8 @@ describe('LakeStorage', () => {
       public_network_access_enabled: false,
       cross_tenant_replication_enabled: false,
       default_to_oauth_authentication: true,
+      local_user_enabled: false,
+      sas_policy: { expiration_period: '1.00:00:00' },
       network_rules: { default_action: 'Deny', bypass: ['AzureServices', 'Logging', 'Metrics'], ip_rules: [], virtual_network_subnet_ids: [] },
       blob_properties: { delete_retention_policy: { days: 7 }, container_delete_retention_policy: { days: 7 } },
       identity: { type: 'SystemAssigned' },

@@ -20,8 +20,10 @@ if [[ ! -x "$VENV/bin/checkov" ]]; then
   log "installing checkov $CHECKOV_VERSION into $VENV"
   rm -rf "$VENV"
   python3 -m venv "$VENV"
+  # The log folder first: on a fresh cache the install log would have nowhere to go.
+  mkdir -p "$LOG_DIR"
   nice -n 19 "$VENV/bin/pip" install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION" >"$LOG_DIR/checkov-install.log" 2>&1 \
-    || { mkdir -p "$LOG_DIR"; tail -n 20 "$LOG_DIR/checkov-install.log" >&2; die "pip install checkov failed"; }
+    || { tail -n 20 "$LOG_DIR/checkov-install.log" >&2; die "pip install checkov failed"; }
 fi
 mkdir -p "$LOG_DIR"
 

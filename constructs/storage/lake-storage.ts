@@ -82,6 +82,10 @@ export class LakeStorage extends Construct {
       publicNetworkAccessEnabled: publicAccess,
       crossTenantReplicationEnabled: false,
       defaultToOauthAuthentication: true,
+      // No SFTP/NFS local users: every reader and writer signs in with Entra ID.
+      localUserEnabled: false,
+      // Nothing here issues SAS tokens; one made by hand for a repair should not outlive the day.
+      sasPolicy: { expirationPeriod: '1.00:00:00' },
       networkRules: {
         defaultAction: publicAccess ? (props.defaultAction ?? 'Deny') : 'Deny',
         // Event Hubs Capture and Databricks' access connector reach the lake as trusted Azure services.
