@@ -42,8 +42,8 @@ function quarterSubnets(problems: Problems, addressSpace: string): [string, stri
 type DatabricksSubnetKey = 'host' | 'container';
 
 /**
- * The network a private environment runs in: a VNet with a subnet for private endpoints and the two
- * subnets Databricks VNet injection needs (delegated, each with an NSG), and the private DNS zones
+ * The network a private environment runs in: a VNet with a subnet for private endpoints (with its NSG) and
+ * the two subnets Databricks VNet injection needs (delegated, each with an NSG), and the private DNS zones
  * for the endpoints, linked to the VNet.
  *
  * @example
@@ -54,6 +54,7 @@ type DatabricksSubnetKey = 'host' | 'container';
 export class PrivateNetwork extends Construct {
   public readonly vnet: VirtualNetwork;
   public readonly endpointSubnet: Subnet;
+  public readonly endpointNsgAssociation: SubnetNetworkSecurityGroupAssociation;
   public readonly databricksHostSubnet: Subnet;
   public readonly databricksContainerSubnet: Subnet;
   /** The NSG associations Databricks VNet injection refers to. */
@@ -78,6 +79,18 @@ export class PrivateNetwork extends Construct {
       addressPrefixes: [endpointCidr],
       privateEndpointNetworkPolicies: 'Enabled',
       defaultOutboundAccessEnabled: false,
+    });
+    // An NSG of its own (the default rules: traffic from the VNet only), applied to the endpoints because
+    // private endpoint network policies are on.
+    const endpointNsg = new NetworkSecurityGroup(this, 'EndpointNsg', {
+      name: props.naming.networkSecurityGroup('private-endpoints'),
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tags: props.tags,
+    });
+    this.endpointNsgAssociation = new SubnetNetworkSecurityGroupAssociation(this, 'EndpointNsgAssociation', {
+      subnetId: this.endpointSubnet.id,
+      networkSecurityGroupId: endpointNsg.id,
     });
     const host = this.databricksSubnet(props, 'host', hostCidr);
     const container = this.databricksSubnet(props, 'container', containerCidr);

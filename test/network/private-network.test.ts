@@ -31,6 +31,14 @@ describe('PrivateNetwork', () => {
     });
   });
 
+  test('every subnet has its own NSG: the endpoints one, and the two Databricks ones', () => {
+    const json = synthJson(network('10.30.0.0/16'));
+    const nsgs = Object.values(resourcesOf(json, 'azurerm_network_security_group')).map((n) => n.name);
+    expect(nsgs.sort()).toEqual(['nsg-stream-prd-weu-dbw-container', 'nsg-stream-prd-weu-dbw-host', 'nsg-stream-prd-weu-private-endpoints']);
+    const subnets = new Set(Object.values(resourcesOf(json, 'azurerm_subnet_network_security_group_association')).map((a) => a.subnet_id));
+    expect(subnets.size).toBe(3);
+  });
+
   test.each(['10.0.0.0/24', '10.0.0.0/12', '10.300.0.0/16', '10.0.0.0'])('%s is one problem naming the field and what is allowed', (addressSpace) => {
     expect(problemsOf(network(addressSpace))).toEqual([
       `[test/Network] addressSpace = '${addressSpace}' is invalid; allowed: an IPv4 CIDR range from /16 to /22, such as 10.20.0.0/16`,
