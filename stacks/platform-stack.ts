@@ -89,6 +89,8 @@ export class PlatformStack extends TerraformStack {
       location,
       replication: config.storage.replication,
       softDeleteDays: config.storage.softDeleteDays,
+      // Only Capture needs the account's shared keys (see LakeStorageProps.sharedAccessKey).
+      sharedAccessKey: config.eventHubs.capture.enabled,
       ...exposure,
     });
     const hubs = config.eventHubs;

@@ -25,12 +25,18 @@ describe('LakeStorage', () => {
       cross_tenant_replication_enabled: false,
       default_to_oauth_authentication: true,
       local_user_enabled: false,
+      shared_access_key_enabled: false,
       sas_policy: { expiration_period: '1.00:00:00' },
       network_rules: { default_action: 'Deny', bypass: ['AzureServices', 'Logging', 'Metrics'], ip_rules: [], virtual_network_subnet_ids: [] },
       blob_properties: { delete_retention_policy: { days: 7 }, container_delete_retention_policy: { days: 7 } },
       identity: { type: 'SystemAssigned' },
     });
     expect(problemsOf(stack)).toEqual([]);
+  });
+
+  test('shared keys stay off unless asked for (Event Hubs Capture writes with them)', () => {
+    const keysOf = (props: Partial<LakeStorageProps>) => onlyResource(synthJson(lake(props).stack), 'azurerm_storage_account').shared_access_key_enabled;
+    expect([keysOf({}), keysOf({ sharedAccessKey: true })]).toEqual([false, true]);
   });
 
   test('creates the six medallion containers, private, on the account', () => {

@@ -18,6 +18,18 @@ describe('PlatformStack', () => {
     expect(problemsOf(stack)).toEqual([]);
   });
 
+  test('the lake accepts shared keys only where Capture is on (dev off; staging and prod on)', () => {
+    const keys = Object.entries(DEFAULT_ENVIRONMENTS).map(([name, config]) => {
+      const [account] = Object.values(resourcesOf(platform(config).json, 'azurerm_storage_account'));
+      return [name, config.eventHubs.capture.enabled, account.shared_access_key_enabled];
+    });
+    expect(keys).toEqual([
+      ['dev', false, false],
+      ['staging', true, true],
+      ['prod', true, true],
+    ]);
+  });
+
   test('the local backend path is relative to the stack folder, so no machine path is synthesized', () => {
     const { json, text } = platform(DEFAULT_ENVIRONMENTS.dev);
     expect(json.terraform?.backend).toEqual({ local: { path: localStatePath('dev-platform') } });

@@ -33,6 +33,13 @@ export interface LakeStorageProps {
   readonly allowedSubnetIds?: readonly string[];
   /** Days deleted blobs and containers can be restored (1–365). @default 7 */
   readonly softDeleteDays?: number;
+  /**
+   * Whether the account accepts its shared keys. Event Hubs Capture writes with them: the pinned azurerm
+   * provider cannot point Capture at the namespace's managed identity. Terraform (`storage_use_azuread`)
+   * and Databricks (the access connector) use Entra ID.
+   * @default false (Entra ID only)
+   */
+  readonly sharedAccessKey?: boolean;
   /** @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -84,6 +91,7 @@ export class LakeStorage extends Construct {
       defaultToOauthAuthentication: true,
       // No SFTP/NFS local users: every reader and writer signs in with Entra ID.
       localUserEnabled: false,
+      sharedAccessKeyEnabled: props.sharedAccessKey ?? false,
       // Nothing here issues SAS tokens; one made by hand for a repair should not outlive the day.
       sasPolicy: { expirationPeriod: '1.00:00:00' },
       networkRules: {
