@@ -19,11 +19,11 @@ if [[ ! -x "$VENV/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$lock_ha
   echo "$lock_hash" > "$stamp"
 fi
 
-PY_SOURCES=(notebooks tools test/python local test/local bench/streaming)
+PY_SOURCES=(notebooks tools test/python local test/local test/verify bench/streaming)
 "$VENV/bin/ruff" check "${PY_SOURCES[@]}"
 "$VENV/bin/ruff" format --check "${PY_SOURCES[@]}"
 
 start=$(date +%s)
 # test/local starts a real Kafka broker (jars from Maven Central on first use) and runs the pipeline end to end.
-"$VENV/bin/python" -m pytest test/python test/local -p no:cacheprovider "$@"
+"$VENV/bin/python" -m pytest test/python test/local test/verify -p no:cacheprovider "$@"
 echo "test-python: pytest took $(( $(date +%s) - start )) s"

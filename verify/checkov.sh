@@ -43,5 +43,5 @@ for src in "${STACKS[@]}"; do
   [[ $rc -le 1 ]] || { cat "$OUT/$name.err" >&2; die "checkov crashed on $name (exit $rc)"; }
 done
 rc=0
-"$VENV/bin/python" "$VERIFY_DIR/checkov_report.py" "$SKIPS" "$OUT" "$("$VENV/bin/checkov" --version)" || rc=$?
+"$VENV/bin/python" "$VERIFY_DIR/checkov_report.py" "$SKIPS" "$OUT" "$("$VENV/bin/checkov" --version)" "$STACKS_DIR" || rc=$?
 exit "$rc"
