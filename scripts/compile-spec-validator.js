@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const Ajv2020 = require('ajv/dist/2020').default;
 const standaloneCode = require('ajv/dist/standalone').default;
+const { writeOrCheck } = require('./generated-file');
 
 const root = path.resolve(__dirname, '..');
 const SCHEMA = path.join(root, 'schema', 'stream-spec.v1.schema.json');
@@ -39,17 +40,5 @@ function render() {
 module.exports = { render, compileAtRunTime, OUTPUT, SCHEMA, OPTIONS };
 
 if (require.main === module) {
-  const expected = render();
-  const current = fs.existsSync(OUTPUT) ? fs.readFileSync(OUTPUT, 'utf8') : undefined;
-  const relative = path.relative(root, OUTPUT);
-  if (process.argv.includes('--check')) {
-    if (current !== expected) {
-      process.stderr.write(`${relative} is out of date; run \`npm run compile:spec-validator\`\n`);
-      process.exit(1);
-    }
-  } else if (current !== expected) {
-    // Written only when it changes, so a build does not touch the file's timestamp.
-    fs.writeFileSync(OUTPUT, expected);
-    process.stdout.write(`wrote ${relative}\n`);
-  }
+  writeOrCheck(OUTPUT, render(), 'npm run compile:spec-validator');
 }

@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { compile } = require('json-schema-to-typescript');
+const { writeOrCheck } = require('./generated-file');
 
 const root = path.resolve(__dirname, '..');
 const SCHEMA = path.join(root, 'schema', 'stream-spec.v1.schema.json');
@@ -78,18 +79,5 @@ async function render() {
 module.exports = { render, OUTPUT };
 
 if (require.main === module) {
-  render().then((expected) => {
-    const current = fs.existsSync(OUTPUT) ? fs.readFileSync(OUTPUT, 'utf8') : undefined;
-    const relative = path.relative(root, OUTPUT);
-    if (process.argv.includes('--check')) {
-      if (current !== expected) {
-        process.stderr.write(`${relative} is out of date; run \`npm run compile:spec-types\`\n`);
-        process.exit(1);
-      }
-    } else if (current !== expected) {
-      // Written only when it changes, so a build does not touch the file's timestamp.
-      fs.writeFileSync(OUTPUT, expected);
-      process.stdout.write(`wrote ${relative}\n`);
-    }
-  });
+  render().then((expected) => writeOrCheck(OUTPUT, expected, 'npm run compile:spec-types'));
 }
