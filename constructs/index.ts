@@ -19,6 +19,7 @@ export * from './monitoring';
 export * from './network/private-endpoint';
 export * from './network/private-network';
 export * from './patterns/medallion-pipeline';
+export * from './patterns/stream-auth';
 export * from './policies';
 export * from './storage/lake-storage';
 export * from './streams';

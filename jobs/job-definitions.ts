@@ -17,6 +17,22 @@ export const JOB_MODES: readonly JobMode[] = ['continuous', 'availableNow'];
 /** Where a stream's tables are: Unity Catalog, or paths under a lake root. */
 export type TableLocation = { readonly catalog: string } | { readonly lakeRoot: string };
 
+/**
+ * How a workspace reads Event Hubs with Entra ID:
+ * - `serviceCredential`: a Unity Catalog service credential on the access connector (Databricks Runtime 16.1+),
+ *   whose managed identity holds the Data Receiver role; no secret anywhere;
+ * - `oauthClient`: Kafka OAUTHBEARER as an Entra application (workspaces without Unity Catalog); its client
+ *   secret is read from the secret scope under `secretName`.
+ */
+export type EntraSource =
+  | { readonly type: 'serviceCredential'; readonly name: string }
+  | { readonly type: 'oauthClient'; readonly tenantId: string; readonly clientId: string; readonly secretName: string };
+
+/** How one task authenticates: the stream's credential, with the workspace's Entra ID source where it needs one. */
+export type SourceAuthParameters =
+  | { readonly type: 'sas'; readonly secretName: string }
+  | ({ readonly type: 'entra'; readonly namespace: string } & { readonly via: EntraSource });
+
 export interface TaskParameterInputs {
   readonly mode: JobMode;
   /** The serialized spec. */
@@ -25,8 +41,7 @@ export interface TaskParameterInputs {
   /** The abfss URL of the lake's `checkpoints` container (the pipeline appends `<stream>/<query>`). */
   readonly checkpointRoot: string;
   readonly secretScope: string;
-  /** The secret scope key of the Event Hubs listen connection string. */
-  readonly secretKey: string;
+  readonly auth: SourceAuthParameters;
 }
 
 /** The `base_parameters` of the pipeline task (read by the notebook with `dbutils.widgets.get`). */
@@ -36,8 +51,22 @@ export function taskParameters(inputs: TaskParameterInputs): Record<string, stri
   else parameters.lake_root = inputs.tables.lakeRoot;
   parameters.checkpoint_root = inputs.checkpointRoot;
   parameters.secret_scope = inputs.secretScope;
-  parameters.secret_key = inputs.secretKey;
+  Object.assign(parameters, authParameters(inputs.auth));
   // A continuous job keeps the spec's own trigger; a scheduled run drains what is new and stops.
   if (inputs.mode === 'availableNow') parameters.trigger = JSON.stringify({ type: 'availableNow' });
   return parameters;
+}
+
+/** The notebook's `source_auth` parameters (medallion/jobs.py `source_credential` reads them). */
+function authParameters(auth: SourceAuthParameters): Record<string, string> {
+  if (auth.type === 'sas') return { secret_key: auth.secretName };
+  const via = auth.via;
+  if (via.type === 'serviceCredential') return { source_auth: 'service_credential', service_credential: via.name, eventhubs_namespace: auth.namespace };
+  return {
+    source_auth: 'oauth',
+    secret_key: via.secretName,
+    oauth_tenant_id: via.tenantId,
+    oauth_client_id: via.clientId,
+    eventhubs_namespace: auth.namespace,
+  };
 }

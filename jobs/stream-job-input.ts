@@ -1,4 +1,5 @@
 import type { EventHubsTier } from '../constructs/eventhubs/tier-limits';
+import type { StreamCredential } from '../constructs/patterns/stream-auth';
 import type { StreamSpecV1 } from '../constructs/streams/stream-spec';
 
 /**
@@ -10,6 +11,6 @@ export interface StreamJobInput {
   readonly spec: StreamSpecV1;
   /** Tier of the Event Hubs namespace (Kafka needs Standard or Premium). */
   readonly eventHubNamespaceTier: EventHubsTier;
-  /** The Key Vault secret, and secret scope key, holding the listen connection string. */
-  readonly secretName: string;
+  /** How the job authenticates to the event hub: a listen connection string, or Entra ID. */
+  readonly credential: StreamCredential;
 }

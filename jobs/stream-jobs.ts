@@ -5,7 +5,7 @@ import { EMAIL_RULE } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
 import { notebookLibraries, type StreamingCompute, sourceCompatibilityProblems, sourceLibraries } from '../constructs/databricks/streaming-compute';
 import { type JobAccess, jobGrants, permissionsOn, runAsOf } from '../constructs/databricks/workspace-access';
-import { JOB_MODES, type JobMode, PIPELINE_TASK, type TableLocation, taskParameters } from './job-definitions';
+import { type EntraSource, JOB_MODES, type JobMode, PIPELINE_TASK, type SourceAuthParameters, type TableLocation, taskParameters } from './job-definitions';
 import { longestScheduleGapSeconds } from './schedule-gap';
 import type { StreamJobInput } from './stream-job-input';
 
@@ -24,6 +24,11 @@ export interface StreamJobsEnvironment {
   readonly checkpointsUrl: string;
   /** Name of the secret scope holding the connection strings. */
   readonly secretScope: string;
+  /**
+   * How a stream whose credential is `entra` reads Event Hubs.
+   * @default undefined (an `entra` stream is a problem)
+   */
+  readonly entra?: EntraSource;
   /**
    * `availableNow` mode: when runs start.
    * @default { quartzCronExpression: '0 0 * * * ?', timezoneId: 'UTC' } (hourly)
@@ -121,6 +126,7 @@ export class StreamJobs extends Construct {
       runtimeVersion: props.compute.runtimeVersion,
       dataSecurityMode: props.compute.dataSecurityMode,
       eventHubNamespaceTier: input.eventHubNamespaceTier,
+      credential: input.credential.type === 'sas' ? 'sas' : (props.entra?.type ?? 'entra'),
     })) {
       problems.add(problem.field, problem.value, problem.allowed);
     }
@@ -199,12 +205,19 @@ function pipelineTask(props: StreamJobsProps, jobClusterKey: string | undefined)
         // The pipeline adds `<stream>/<query>` itself (medallion/tables.py), one checkpoint per query.
         checkpointRoot: props.checkpointsUrl,
         secretScope: props.secretScope,
-        secretKey: props.input.secretName,
+        auth: authOf(props),
       }),
     },
     library: libraries.length > 0 ? libraries : undefined,
     ...(props.mode === 'availableNow' ? { ...retriesOf(props), retryOnTimeout: true } : {}),
   };
+}
+
+/** The stream's credential with the workspace's Entra ID source (a placeholder where none is given: reported). */
+function authOf(props: StreamJobsProps): SourceAuthParameters {
+  const credential = props.input.credential;
+  if (credential.type === 'sas') return credential;
+  return { ...credential, via: props.entra ?? { type: 'serviceCredential', name: 'missing' } };
 }
 
 /** A continuous job: restarted on redeploy, warned about when its streaming backlog grows. */

@@ -33,7 +33,7 @@ def _kafka(spark: SparkSession, spec: StreamSpec, bootstrap: str) -> DataFrame:
     options = sources.kafka_options(
         "",
         src.event_hub_name,
-        "",
+        None,
         src.starting_position,
         src.max_events_per_trigger,
         shaded=False,

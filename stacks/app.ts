@@ -2,6 +2,7 @@ import { App, Aspects, type IAspect, TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { Problems } from '../constructs/core/problems';
 import { MedallionPipeline } from '../constructs/patterns/medallion-pipeline';
+import type { PipelineAuth } from '../constructs/patterns/stream-auth';
 import { PolicyAspect } from '../constructs/policies/policy-aspect';
 import { PreventDestroyRule } from '../constructs/policies/rules/prevent-destroy';
 import { suppressPolicy } from '../constructs/policies/suppressions';
@@ -77,12 +78,25 @@ export function addStream(stacks: EnvironmentStacks, definition: StreamDefinitio
     keyVault: platform.keyVault,
     lake: platform.lake,
     capture: capture.enabled ? { intervalSeconds: capture.intervalSeconds, sizeLimitBytes: capture.sizeLimitBytes } : false,
+    auth: pipelineAuth(platform, definition),
     jobs: workspace,
     alerts: { target: platform.alerts, lagFactor: platform.config.monitoring.lagFactor },
     sourceDefaults: sourceDefaultsOf(platform.config),
   });
   stacks.pipelines.push(pipeline);
   return pipeline;
+}
+
+/**
+ * The environment's auth for a stream on the Kafka endpoint (`config.eventHubs.auth`); the eventhubs connector
+ * takes only a connection string. With Entra ID the job reads as the access connector's identity (Unity
+ * Catalog's service credential) or as the configured Entra application.
+ */
+function pipelineAuth(platform: PlatformStack, definition: StreamDefinition): PipelineAuth {
+  const { eventHubs, databricks } = platform.config;
+  if (eventHubs.auth !== 'entra' || definition.source.type !== 'kafka') return { type: 'sas' };
+  const principalId = databricks.unityCatalog ? platform.databricks.accessConnectorPrincipalId : eventHubs.entraClient.objectId;
+  return { type: 'entra', reader: { principalId } };
 }
 
 /** The sizing a stream of this environment gets when its definition sets none. */

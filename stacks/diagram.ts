@@ -44,14 +44,15 @@ export function architectureDiagram(stacks: EnvironmentStacks): string {
   for (const pipeline of platform.node.findAll().filter((node): node is MedallionPipeline => node instanceof MedallionPipeline)) {
     const name = pipeline.spec.name;
     const hub = id('hub', pipeline.eventHub.name);
-    add(`${hub} -. "${pipeline.listenRule.nameInput} (listen)" .-> vault`);
+    if (pipeline.listenRule) add(`${hub} -. "${pipeline.listenRule.nameInput} (listen)" .-> vault`);
     if (pipeline.eventHub.resource.captureDescriptionInput) add(`${hub} -- "capture (Avro)" --> lake`);
     const jobs = workspace.streams.get(name);
     if (!jobs) continue;
     const job = id('job', name, PIPELINE_TASK.taskKey);
     // A Kafka source reads with Kafka's own group, not an Event Hubs consumer group.
     const { type, consumerGroups } = pipeline.spec.source;
-    add(`${hub} -- "${type === 'kafka' ? 'kafka' : `${type}, ${consumerGroups.bronze}`}" --> ${job}`);
+    const via = pipeline.receiverRole ? ', Entra ID' : '';
+    add(`${hub} -- "${type === 'kafka' ? `kafka${via}` : `${type}, ${consumerGroups.bronze}`}" --> ${job}`);
     add(`${job} --> lake`);
   }
   add('vault -- "Key Vault Secrets User" --> scope');

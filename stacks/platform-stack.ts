@@ -3,7 +3,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { Naming } from '../constructs/core/naming';
+import { GUID, NAME_RULES, Naming } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
 import { standardTags, TagsAspect } from '../constructs/core/tags';
 import { DatabricksWorkspace } from '../constructs/databricks/databricks-workspace';
@@ -13,6 +13,7 @@ import { LogAnalytics } from '../constructs/monitoring/log-analytics';
 import { StreamAlerts } from '../constructs/monitoring/stream-alerts';
 import { PrivateEndpointFor, type PrivateLinkSubresource } from '../constructs/network/private-endpoint';
 import { PrivateNetwork } from '../constructs/network/private-network';
+import { EVENTHUBS_AUTHS } from '../constructs/patterns/stream-auth';
 import { LakeStorage } from '../constructs/storage/lake-storage';
 import { configureBackend } from './backend';
 import type { EnvironmentConfig } from './config/environment';
@@ -150,6 +151,21 @@ export class PlatformStack extends TerraformStack {
   private validateConfig(): void {
     const problems = Problems.of(this);
     problems.oneOf('config.network.mode', this.config.network.mode, ['public', 'private'] as const);
+    const hubs = this.config.eventHubs;
+    problems.oneOf('config.eventHubs.auth', hubs.auth, EVENTHUBS_AUTHS);
+    if (hubs.auth === 'entra' && !this.config.databricks.unityCatalog) {
+      // Without Unity Catalog's service credential, the jobs read as a configured Entra application.
+      const { applicationId, objectId, secretName } = hubs.entraClient;
+      const why = "with auth 'entra' and databricks.unityCatalog off";
+      if (!GUID.test(applicationId)) problems.add('config.eventHubs.entraClient.applicationId', applicationId, `the application (client) id, a GUID, ${why}`);
+      if (!GUID.test(objectId)) problems.add('config.eventHubs.entraClient.objectId', objectId, `the object id of its service principal, a GUID, ${why}`);
+      problems.matches(
+        'config.eventHubs.entraClient.secretName',
+        secretName,
+        NAME_RULES.keyVaultSecret.pattern,
+        `the Key Vault secret holding its client secret (${NAME_RULES.keyVaultSecret.rule}) ${why}`,
+      );
+    }
     for (const problem of this.naming.validate()) {
       problems.add(`config.${problem.field === 'environment' ? 'shortName' : problem.field}`, problem.value, problem.allowed);
     }

@@ -1,7 +1,9 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import type { Credential } from '@cdktf/provider-databricks/lib/credential';
 import { DatabricksProvider } from '@cdktf/provider-databricks/lib/provider';
 import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
+import { GUID } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
 import type { DatabricksWorkspace } from '../constructs/databricks/databricks-workspace';
 import { SecretScope } from '../constructs/databricks/secret-scope';
@@ -13,7 +15,7 @@ import type { SecretValue } from '../constructs/keyvault/secret-value';
 import { AnomalyAlert } from '../constructs/monitoring/anomaly-alert';
 import { ServingWarehouse } from '../constructs/monitoring/serving-warehouse';
 import { StreamDashboard } from '../constructs/monitoring/stream-dashboard';
-import type { TableLocation } from '../jobs/job-definitions';
+import type { EntraSource, TableLocation } from '../jobs/job-definitions';
 import type { StreamJobInput } from '../jobs/stream-job-input';
 import { StreamJobs } from '../jobs/stream-jobs';
 import { SCHEMA_PLACEHOLDER, tableReference } from '../jobs/table-names';
@@ -68,6 +70,7 @@ export class WorkspaceStack extends TerraformStack {
   /** Who every job runs as and who manages and watches it (from `config.databricks.access`). */
   public readonly jobAccess: JobAccess;
   private readonly problems: Problems;
+  private eventHubsCredential?: Credential;
 
   public constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
     super(scope, id);
@@ -152,9 +155,10 @@ export class WorkspaceStack extends TerraformStack {
       return existing;
     }
     const databricks = this.config.databricks;
-    if (databricks.secretScope === 'databricks') {
+    const credential = input.credential;
+    if (databricks.secretScope === 'databricks' && credential.type === 'sas') {
       if (options.connectionString) {
-        this.secretScope.addSecret(input.secretName, options.connectionString);
+        this.secretScope.addSecret(credential.secretName, options.connectionString);
       } else {
         this.problems.add(
           `streams.${name}.connectionString`,
@@ -171,6 +175,7 @@ export class WorkspaceStack extends TerraformStack {
       tables: this.tables,
       checkpointsUrl: this.platform.lake.abfssUrl('checkpoints'),
       secretScope: this.secretScope.name,
+      entra: credential.type === 'entra' ? this.entraSource() : undefined,
       schedule: { quartzCronExpression: databricks.schedule, timezoneId: databricks.scheduleTimezone },
       notificationEmails: databricks.notificationEmails,
       tags: { environment: this.config.name },
@@ -216,10 +221,30 @@ export class WorkspaceStack extends TerraformStack {
     ]);
   }
 
+  /**
+   * How the environment's `entra` streams read Event Hubs: with Unity Catalog, one service credential on the
+   * access connector (created with the first such stream, usable by the jobs' principal alone); without, the
+   * configured Entra application (whose missing fields the platform stack reports).
+   */
+  private entraSource(): EntraSource {
+    if (this.unityCatalog) {
+      if (!this.eventHubsCredential) {
+        const users = this.jobAccess.runAs === undefined ? [] : [this.jobAccess.runAs];
+        this.eventHubsCredential = this.unityCatalog.addServiceCredential(
+          'eventhubs',
+          users,
+          'Access connector identity reading Event Hubs (Data Receiver per event hub)',
+        );
+      }
+      return { type: 'serviceCredential', name: this.eventHubsCredential.name };
+    }
+    const client = this.config.eventHubs.entraClient;
+    return { type: 'oauthClient', tenantId: this.platform.deployer.tenantId, clientId: client.applicationId, secretName: client.secretName };
+  }
+
   private validateAccess(access: WorkspaceAccessConfig): void {
     const at = 'config.databricks.access';
-    if (access.runAs !== '')
-      this.problems.matches(`${at}.runAs`, access.runAs, APPLICATION_ID, "a service principal's application id (a GUID), or '' for the default");
+    if (access.runAs !== '') this.problems.matches(`${at}.runAs`, access.runAs, GUID, "a service principal's application id (a GUID), or '' for the default");
     for (const key of ['adminGroup', 'operatorsGroup', 'biGroup'] as const) {
       this.problems.matches(`${at}.${key}`, access[key], /^\S(.*\S)?$/, 'the name of a workspace group');
     }
@@ -248,8 +273,6 @@ export class WorkspaceStack extends TerraformStack {
   }
 }
 
-/** A service principal application id: a GUID. */
-const APPLICATION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** The Terraform variable a production environment asks for when `config.databricks.access.runAs` is empty. */
 export const RUN_AS_VARIABLE = 'databricks_run_as_application_id';
 

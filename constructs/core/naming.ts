@@ -22,6 +22,8 @@ export interface NamingInputs {
   readonly uniqueSeed?: string;
 }
 
+/** An Entra ID object, application or tenant id. */
+export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const WORKLOAD_PATTERN = /^[a-z][a-z0-9]{1,11}$/;
 export const ENVIRONMENT_SHORT_PATTERN = /^[a-z0-9]{1,4}$/;
 

@@ -49,16 +49,26 @@ export interface SourceRequirements {
   readonly runtimeVersion: string;
   readonly dataSecurityMode: DataSecurityMode;
   readonly eventHubNamespaceTier: EventHubsTier;
+  /**
+   * How the source authenticates: a connection string (`sas`), a Unity Catalog service credential, an Entra
+   * application, or `entra` with no Entra ID source given.
+   * @default 'sas'
+   */
+  readonly credential?: 'sas' | 'serviceCredential' | 'oauthClient' | 'entra';
 }
+
+/** The first runtime whose Kafka source takes a Unity Catalog service credential (`databricks.serviceCredential`). */
+export const SERVICE_CREDENTIAL_MIN_RUNTIME = { major: 16, minor: 1 } as const;
 
 /**
  * The synth-time compatibility rules between a stream's source and its compute:
  * - `eventhubs`: the Scala 2.12 connector needs a `*-scala2.12` runtime at or below 16.4, and a
  *   dedicated (SINGLE_USER) cluster, since standard access mode forbids its `EventHubsUtils.encrypt` call;
- * - `kafka`: needs the namespace's Kafka endpoint, which Basic does not have.
+ * - `kafka`: needs the namespace's Kafka endpoint, which Basic does not have;
+ * - Entra ID: the Kafka source only, with an Entra ID source; a service credential needs runtime 16.1 or later.
  */
 export function sourceCompatibilityProblems(fieldPrefix: string, req: SourceRequirements): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+  const problems: FieldProblem[] = credentialProblems(fieldPrefix, req);
   if (req.source === 'eventhubs') {
     const runtime = parseRuntimeVersion(req.runtimeVersion);
     const tooNew =
@@ -88,6 +98,41 @@ export function sourceCompatibilityProblems(fieldPrefix: string, req: SourceRequ
     }
   }
   return problems;
+}
+
+function credentialProblems(fieldPrefix: string, req: SourceRequirements): FieldProblem[] {
+  const credential = req.credential ?? 'sas';
+  if (credential === 'sas') return [];
+  if (req.source === 'eventhubs') {
+    return [
+      {
+        field: `${fieldPrefix}.credential`,
+        value: 'entra',
+        allowed: `'sas' for source 'eventhubs' of ${fieldPrefix} (the eventhubs connector takes only a connection string); or use source 'kafka'`,
+      },
+    ];
+  }
+  if (credential === 'entra') {
+    return [
+      {
+        field: 'entra',
+        value: undefined,
+        allowed: `an Entra ID source for the entra credential of ${fieldPrefix}: a Unity Catalog service credential or an Entra application`,
+      },
+    ];
+  }
+  const runtime = parseRuntimeVersion(req.runtimeVersion);
+  const min = SERVICE_CREDENTIAL_MIN_RUNTIME;
+  if (credential === 'serviceCredential' && (!runtime || runtime.major < min.major || (runtime.major === min.major && runtime.minor < min.minor))) {
+    return [
+      {
+        field: 'runtimeVersion',
+        value: req.runtimeVersion,
+        allowed: `a runtime of ${min.major}.${min.minor} or later for the Entra ID source of ${fieldPrefix} (a Unity Catalog service credential, option databricks.serviceCredential), such as 16.4.x-scala2.12; or auth 'sas'`,
+      },
+    ];
+  }
+  return [];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Catalog } from '@cdktf/provider-databricks/lib/catalog';
+import { Credential } from '@cdktf/provider-databricks/lib/credential';
 import { ExternalLocation } from '@cdktf/provider-databricks/lib/external-location';
 import { Grants, type GrantsGrant } from '@cdktf/provider-databricks/lib/grants';
 import { Schema } from '@cdktf/provider-databricks/lib/schema';
@@ -65,7 +66,11 @@ export class UnityCatalog extends Construct {
   public readonly locations = new Map<string, ExternalLocation>();
   public readonly schemas = new Map<MedallionSchema, Schema>();
 
-  public constructor(scope: Construct, id: string, props: UnityCatalogProps) {
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: UnityCatalogProps,
+  ) {
     super(scope, id);
     const problems = Problems.of(this);
     problems.matches('catalogName', props.catalogName, UC_NAME.pattern, UC_NAME.rule);
@@ -117,6 +122,24 @@ export class UnityCatalog extends Construct {
 
   public get catalogName(): string {
     return this.catalog.name;
+  }
+
+  /**
+   * A service credential (`databricks_credential`, purpose SERVICE) on the access connector, named
+   * `<catalog>_<name>`, and ACCESS on it for `users` (the principals whose jobs authenticate with it). The
+   * connector's identity needs the service's own role (for Event Hubs, Data Receiver on each event hub).
+   */
+  public addServiceCredential(name: string, users: readonly string[], comment: string): Credential {
+    const credential = new Credential(this, `ServiceCredential-${name}`, {
+      name: `${this.props.catalogName}_${name}`,
+      purpose: 'SERVICE',
+      azureManagedIdentity: { accessConnectorId: this.props.accessConnectorId },
+      comment,
+    });
+    if (users.length > 0) {
+      new Grants(this, `Grants-credential-${name}`, { credential: credential.name, grant: users.map((principal) => ({ principal, privileges: ['ACCESS'] })) });
+    }
+    return credential;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { EventhubAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-authorization-rule';
 import type { EventhubConsumerGroup } from '@cdktf/provider-azurerm/lib/eventhub-consumer-group';
 import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import type { Job } from '@cdktf/provider-databricks/lib/job';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
@@ -13,11 +14,12 @@ import { LakeStorage, type LakeStorageProps } from '../storage/lake-storage';
 import type { StreamDefinition } from '../streams/stream-definition';
 import { type SourceDefaults, STREAM_DEFAULTS, type StreamSpecV1, toStreamSpec } from '../streams/stream-spec';
 import { validateStreamSpec } from '../streams/validate-stream-spec';
+import type { PipelineAuth, StreamCredential } from './stream-auth';
 
 /** Where a stream's jobs are deployed: the environment's workspace stack (`WorkspaceStack` satisfies it). */
 export interface StreamJobTarget {
   addStream(
-    input: { spec: StreamSpecV1; eventHubNamespaceTier: EventHubNamespace['tier']; secretName: string },
+    input: { spec: StreamSpecV1; eventHubNamespaceTier: EventHubNamespace['tier']; credential: StreamCredential },
     options?: { connectionString?: SecretValue },
   ): DeployedStreamJob;
 }
@@ -51,6 +53,13 @@ export interface MedallionPipelineOptions {
    */
   readonly capture?: false | Omit<CaptureOptions, 'destination'>;
   /**
+   * How the job authenticates to the event hub: `sas` creates a listen-only rule and puts its connection
+   * string in Key Vault; `entra` grants `reader` "Azure Event Hubs Data Receiver" on the event hub and creates
+   * neither (a `kafka` source only).
+   * @default { type: 'sas' }
+   */
+  readonly auth?: PipelineAuth;
+  /**
    * The workspace stack the stream's jobs go to.
    * @default undefined (Azure resources only; no jobs)
    */
@@ -68,8 +77,9 @@ export interface MedallionPipelineOptions {
 }
 
 /**
- * One stream of the medallion platform in one statement: its event hub and consumer groups, a
- * listen-only authorization rule whose connection string goes to Key Vault, Capture to the lake, and
+ * One stream of the medallion platform in one statement: its event hub and consumer groups, its job's
+ * credential (a listen-only rule whose connection string goes to Key Vault, or an Entra ID role on the event
+ * hub), Capture to the lake, and
  * the stream's pipeline job in the workspace (bronze, silver, gold, alerts and features), reading the spec.
  *
  * @example
@@ -87,10 +97,12 @@ export class MedallionPipeline extends Construct {
   public readonly eventHub: EventHub;
   /** The consumer group the pipeline job reads with; undefined for `$Default` and for a `kafka` source. */
   public readonly bronzeConsumerGroup?: EventhubConsumerGroup;
-  /** Listen only: the pipeline job's credential. */
-  public readonly listenRule: EventhubAuthorizationRule;
-  /** The listen rule's connection string in Key Vault (also the secret scope key). */
-  public readonly connectionStringSecret: KeyVaultSecret;
+  /** Listen only: the pipeline job's credential (`sas` auth). */
+  public readonly listenRule?: EventhubAuthorizationRule;
+  /** The listen rule's connection string in Key Vault, also the secret scope key (`sas` auth). */
+  public readonly connectionStringSecret?: KeyVaultSecret;
+  /** The reader's "Azure Event Hubs Data Receiver" role on the event hub (`entra` auth). */
+  public readonly receiverRole?: RoleAssignment;
   /** The stream's Databricks job, when `jobs` is given. */
   public readonly jobs?: DeployedStreamJob;
 
@@ -117,10 +129,30 @@ export class MedallionPipeline extends Construct {
     // The Kafka endpoint reads with Kafka's own groups (see ConsumerGroupsDefinition): an Event Hubs group would be unused.
     const readsWithGroup = source.type === 'eventhubs' && bronzeGroup !== '$Default';
     this.bronzeConsumerGroup = readsWithGroup ? this.eventHub.addConsumerGroup(bronzeGroup) : undefined;
-    this.listenRule = this.eventHub.addAuthorizationRule(`${name}-bronze-listen`, 'listen');
-    const secretName = `${source.eventHubName}-listen`;
-    const connectionString = SecretValue.fromAttribute(this.listenRule, 'primary_connection_string');
-    this.connectionStringSecret = this.keyVault.addSecret({ name: secretName, value: connectionString, contentType: 'Event Hubs connection string (listen)' });
+    let credential: StreamCredential;
+    let connectionString: SecretValue | undefined;
+    const auth = props.auth ?? { type: 'sas' };
+    if (auth.type === 'entra' && source.type === 'eventhubs') {
+      problems.add(
+        'auth.type',
+        auth.type,
+        "'sas' for source 'eventhubs' of the definition (the eventhubs connector takes only a connection string); or source 'kafka'",
+      );
+    }
+    if (auth.type === 'entra') {
+      this.receiverRole = this.eventHub.grantReceive(auth.reader, 'PipelineReader');
+      credential = { type: 'entra', namespace: this.namespace.name };
+    } else {
+      this.listenRule = this.eventHub.addAuthorizationRule(`${name}-bronze-listen`, 'listen');
+      const secretName = `${source.eventHubName}-listen`;
+      connectionString = SecretValue.fromAttribute(this.listenRule, 'primary_connection_string');
+      this.connectionStringSecret = this.keyVault.addSecret({
+        name: secretName,
+        value: connectionString,
+        contentType: 'Event Hubs connection string (listen)',
+      });
+      credential = { type: 'sas', secretName };
+    }
 
     props.alerts?.target.addEventHub(source.eventHubName, {
       partitions: source.partitions,
@@ -130,7 +162,8 @@ export class MedallionPipeline extends Construct {
 
     this.jobs = props.jobs?.addStream(
       // The source as reported once: the jobs' own checks (retention against the schedule) never repeat a spec problem.
-      { spec: { ...this.spec, source }, eventHubNamespaceTier: this.namespace.tier, secretName },
+      // An `entra` eventhubs source is reported above: the jobs get it as `sas` so that it is reported once.
+      { spec: { ...this.spec, source }, eventHubNamespaceTier: this.namespace.tier, credential: reportedCredential(credential, source.type) },
       { connectionString },
     );
   }
@@ -151,6 +184,10 @@ function reportedOnce(source: StreamSpecV1['source'], reported: ReadonlySet<stri
     retentionDays: reported.has('$.source.retentionDays') ? fallback.retentionDays : source.retentionDays,
     consumerGroups: reported.has('$.source.consumerGroups.bronze') ? { bronze: '$Default' } : source.consumerGroups,
   };
+}
+
+function reportedCredential(credential: StreamCredential, sourceType: StreamSpecV1['source']['type']): StreamCredential {
+  return credential.type === 'entra' && sourceType === 'eventhubs' ? { type: 'sas', secretName: 'reported' } : credential;
 }
 
 /**

@@ -6,7 +6,11 @@ Parameters (all strings, as Databricks passes them):
   lake_root        abfss:// root (tables by path)     -- (catalog falls back to spec.target.catalog)
   checkpoint_root  root of the checkpoints; each query gets <root>/<stream>/<query>
   trigger          optional JSON override, '{"type": "availableNow"}' or processingTime + interval
-  secret_scope + secret_key   the Event Hubs connection string
+  source_auth      how the source authenticates: '' or 'connection_string' (secret_key holds a SAS connection
+                   string), 'service_credential' (a Unity Catalog service credential named by service_credential),
+                   'oauth' (an Entra application: oauth_tenant_id, oauth_client_id, its secret under secret_key)
+  secret_scope + secret_key   the connection string, or the application's client secret
+  eventhubs_namespace         the namespace, for Entra ID (a connection string names its own)
   kafka_bootstrap_servers     optional: a plaintext local broker instead of the Event Hubs endpoint
   webhook_secret_key          optional: webhook URL in secret_scope (without it alerts go to the driver log)
   reference_table + reference_keys   optional: reference data left-joined to silver
@@ -24,6 +28,7 @@ from pyspark.sql.streaming import StreamingQuery
 from pyspark.sql import DataFrame
 
 from . import gold, pipeline, progress, sources
+from .kafka_auth import ConnectionString, KafkaAuth, OAuthClient, ServiceCredential
 from .alerts import AlertSink, LoggingSink, WebhookSink
 from .idempotent import BatchLog
 from .silver import SilverStage
@@ -39,8 +44,13 @@ GetSecret = Callable[[str, str], str]
 COMMON_PARAMETERS = ("spec", "catalog", "lake_root", "checkpoint_root", "trigger")
 #: The pipeline notebook's own parameters.
 PIPELINE_PARAMETERS = (
+    "source_auth",
     "secret_scope",
     "secret_key",
+    "service_credential",
+    "eventhubs_namespace",
+    "oauth_tenant_id",
+    "oauth_client_id",
     "kafka_bootstrap_servers",
     "webhook_secret_key",
     "reference_table",
@@ -76,22 +86,75 @@ def _on_databricks() -> bool:
     return "DATABRICKS_RUNTIME_VERSION" in os.environ
 
 
-def bronze_source(spark: SparkSession, spec: StreamSpec, connection_string: str, bootstrap_servers: str | None = None):
+SOURCE_AUTHS = ("connection_string", "service_credential", "oauth")
+
+
+def source_credential(
+    source_auth: str,
+    secret_scope: str,
+    secret_key: str,
+    get_secret: GetSecret | None,
+    service_credential: str = "",
+    oauth_tenant_id: str = "",
+    oauth_client_id: str = "",
+) -> KafkaAuth:
+    """The source's credential from the job parameters; a missing parameter is named, a secret never shown."""
+    kind = source_auth or "connection_string"
+    if kind not in SOURCE_AUTHS:
+        raise ValueError(f"source_auth: got {source_auth!r}; allowed: {', '.join(SOURCE_AUTHS)}")
+    if kind == "service_credential":
+        if not service_credential:
+            raise ValueError("service_credential (the Unity Catalog service credential's name) is required")
+        return ServiceCredential(service_credential)
+    if get_secret is None or not secret_scope or not secret_key:
+        what = "the Event Hubs connection string" if kind == "connection_string" else "the client secret"
+        raise ValueError(f"secret_scope and secret_key ({what}) are required")
+    secret = get_secret(secret_scope, secret_key)
+    if kind == "connection_string":
+        return ConnectionString(secret)
+    missing = [
+        name
+        for name, value in (("oauth_tenant_id", oauth_tenant_id), ("oauth_client_id", oauth_client_id))
+        if not value
+    ]
+    if missing:
+        raise ValueError(f"{' and '.join(missing)} required with source_auth 'oauth'")
+    return OAuthClient(oauth_tenant_id, oauth_client_id, secret)
+
+
+def bronze_source(
+    spark: SparkSession,
+    spec: StreamSpec,
+    auth: KafkaAuth | None,
+    namespace: str = "",
+    bootstrap_servers: str | None = None,
+):
     src = spec.source
     group = src.consumer_groups["bronze"]
     if src.type == "eventhubs":
+        if not isinstance(auth, ConnectionString):
+            # Said at synth time too; a hand-made job gets the same answer.
+            raise ValueError(
+                "source type 'eventhubs' needs source_auth 'connection_string' (the connector takes no Entra ID token)"
+            )
         options = sources.eventhubs_options(
-            sources.with_entity_path(connection_string, src.event_hub_name),
+            sources.with_entity_path(auth.value, src.event_hub_name),
             group,
             src.starting_position,
             src.max_events_per_trigger,
             encrypt=sources.databricks_encrypt(spark),
         )
         return sources.read_eventhubs(spark, options)
+    if not bootstrap_servers and not namespace:
+        if not isinstance(auth, ConnectionString):
+            raise ValueError(
+                "eventhubs_namespace is required with Entra ID (source_auth 'service_credential' or 'oauth')"
+            )
+        namespace = sources.namespace_of(auth.value)
     options = sources.kafka_options(
-        namespace="" if bootstrap_servers else sources.namespace_of(connection_string),
+        namespace=namespace,
         topic=src.event_hub_name,
-        connection_string=connection_string,
+        auth=auth,
         starting_position=src.starting_position,
         max_offsets_per_trigger=src.max_events_per_trigger,
         shaded=_on_databricks(),
@@ -113,8 +176,13 @@ def run_pipeline(
     spark: SparkSession,
     spec: str,
     checkpoint_root: str,
+    source_auth: str = "",
     secret_scope: str = "",
     secret_key: str = "",
+    service_credential: str = "",
+    eventhubs_namespace: str = "",
+    oauth_tenant_id: str = "",
+    oauth_client_id: str = "",
     get_secret: GetSecret | None = None,
     catalog: str = "",
     lake_root: str = "",
@@ -138,13 +206,12 @@ def run_pipeline(
     if reference_table and not keys:
         raise ValueError("reference_keys is required with reference_table")
     if source is None:
-        if kafka_bootstrap_servers:
-            connection_string = ""
-        elif get_secret is None or not secret_key:
-            raise ValueError("secret_scope and secret_key (the Event Hubs connection string) are required")
-        else:
-            connection_string = get_secret(secret_scope, secret_key)
-        source = bronze_source(spark, stream, connection_string, kafka_bootstrap_servers or None)
+        auth = None
+        if not kafka_bootstrap_servers:
+            auth = source_credential(
+                source_auth, secret_scope, secret_key, get_secret, service_credential, oauth_tenant_id, oauth_client_id
+            )
+        source = bronze_source(spark, stream, auth, eventhubs_namespace, kafka_bootstrap_servers or None)
     kwargs = trigger_kwargs(stream, trigger)
     main = pipeline.start_pipeline(
         spark,

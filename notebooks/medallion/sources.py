@@ -1,7 +1,7 @@
 """Readers for Event Hubs (eventhubs-spark connector or its Kafka endpoint), normalized to one bronze schema.
 
 Everything after bronze is source-agnostic: both sources map to CANONICAL_COLUMNS.
-The option dicts carry the connection string: they are SecretOptions, whose repr redacts it.
+The option dicts carry the connection string or client secret: they are SecretOptions, whose repr redacts them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, StringType, StructField, StructType, TimestampType
 
 from . import durations
+from .kafka_auth import KAFKA_PORT, KafkaAuth
 
 # The canonical raw event: what bronze stores (plus ingestion metadata added by bronze).
 CANONICAL_SCHEMA = StructType(
@@ -85,13 +86,13 @@ def eventhubs_options(
 def kafka_options(
     namespace: str,
     topic: str,
-    connection_string: str,
+    auth: KafkaAuth | None,
     starting_position: str,
     max_offsets_per_trigger: int,
     shaded: bool,
     bootstrap_servers: str | None = None,
 ) -> SecretOptions:
-    """Options of Spark's Kafka source against the Event Hubs Kafka endpoint (or a local broker)."""
+    """Options of Spark's Kafka source against the Event Hubs Kafka endpoint of `namespace` (or a local broker)."""
     if starting_position not in ("earliest", "latest"):
         raise ValueError(f"startingPosition: got {starting_position!r}; allowed: earliest, latest")
     options = {
@@ -105,18 +106,13 @@ def kafka_options(
         # A local broker stands in for the Event Hubs endpoint: plaintext, no SASL.
         options |= {"kafka.bootstrap.servers": bootstrap_servers, "kafka.security.protocol": "PLAINTEXT"}
         return SecretOptions(options)
-    # Databricks ships Kafka shaded, so the JAAS login module has a different class name there.
-    prefix = "kafkashaded." if shaded else ""
-    escaped = connection_string.replace("\\", "\\\\").replace('"', '\\"')
-    jaas = (
-        f"{prefix}org.apache.kafka.common.security.plain.PlainLoginModule required "
-        f'username="$ConnectionString" password="{escaped}";'
-    )
+    if auth is None:
+        raise ValueError(
+            "the Event Hubs Kafka endpoint needs an auth: ConnectionString, ServiceCredential or OAuthClient"
+        )
     options |= {
-        "kafka.bootstrap.servers": f"{namespace}.servicebus.windows.net:9093",
-        "kafka.security.protocol": "SASL_SSL",
-        "kafka.sasl.mechanism": "PLAIN",
-        "kafka.sasl.jaas.config": jaas,
+        "kafka.bootstrap.servers": f"{namespace}.servicebus.windows.net:{KAFKA_PORT}",
+        **auth.options(namespace, shaded),
         **EVENTHUBS_KAFKA_TIMEOUTS,
     }
     return SecretOptions(options)

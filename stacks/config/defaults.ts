@@ -19,6 +19,8 @@ const BASE: EnvironmentConfig = {
     capacity: 1,
     autoInflateMaxThroughputUnits: 0,
     localAuthentication: true,
+    auth: 'sas',
+    entraClient: { applicationId: '', objectId: '', secretName: '' },
     defaultPartitions: 4,
     defaultRetentionDays: 1,
     capture: { enabled: false, intervalSeconds: 300, sizeLimitBytes: 314572800 },
@@ -101,13 +103,15 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> =
     eventHubs: {
       tier: 'Premium',
       capacity: 1,
+      auth: 'entra',
       defaultPartitions: 16,
       defaultRetentionDays: 7,
       capture: { ...BASE.eventHubs.capture, enabled: true },
     },
     storage: { replication: 'GZRS', softDeleteDays: 30 },
     keyVault: { softDeleteDays: 90 },
-    databricks: { nodeType: 'Standard_D8ds_v5', workers: 4, jobMode: 'continuous', unityCatalog: true },
+    // 16.4 LTS: the newest runtime the eventhubs connector runs on, and one that takes a service credential.
+    databricks: { runtimeVersion: '16.4.x-scala2.12', nodeType: 'Standard_D8ds_v5', workers: 4, jobMode: 'continuous', unityCatalog: true },
     monitoring: {
       logRetentionDays: 365,
       actionGroupShortName: 'strm-prd',

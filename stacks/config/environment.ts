@@ -1,6 +1,7 @@
 import type { EventHubsTier } from '../../constructs/eventhubs/tier-limits';
 import type { AnomalySeverity } from '../../constructs/monitoring/anomaly-alert';
 import type { WarehouseSize } from '../../constructs/monitoring/serving-warehouse';
+import type { EventHubsAuth } from '../../constructs/patterns/stream-auth';
 
 /** Where Terraform keeps an environment's state. */
 export type BackendConfig =
@@ -52,7 +53,21 @@ export interface EnvironmentConfig {
     readonly capacity: number;
     /** 0 turns auto-inflate off. */
     readonly autoInflateMaxThroughputUnits: number;
+    /** Shared access (SAS) keys on the namespace; off, every stream must use Entra ID (`auth: 'entra'`). */
     readonly localAuthentication: boolean;
+    /**
+     * How the streams on the Kafka endpoint authenticate (`EventHubsAuth`). With `entra`, Unity Catalog on, the
+     * jobs read through a service credential on the workspace's access connector (runtime 16.1 or later); off,
+     * as the `entraClient` application. Streams on the eventhubs connector use SAS either way (it takes only a
+     * connection string), so the namespace keeps local authentication while one does.
+     */
+    readonly auth: EventHubsAuth;
+    /**
+     * `auth: 'entra'` without Unity Catalog: the Entra application the jobs read as (Kafka OAUTHBEARER). Whoever
+     * owns the application puts its client secret in the vault (or the Databricks-backed scope) as `secretName`:
+     * the secret never passes through this configuration.
+     */
+    readonly entraClient: { readonly applicationId: string; readonly objectId: string; readonly secretName: string };
     /** Defaults for streams that don't set their own. */
     readonly defaultPartitions: number;
     readonly defaultRetentionDays: number;

@@ -70,7 +70,7 @@ export function stream(overrides: StreamOverrides = {}): StreamJobInput {
   return {
     spec: ordersSpec(name, source, partitions),
     eventHubNamespaceTier: 'Standard',
-    secretName: 'orders-listen',
+    credential: { type: 'sas', secretName: 'orders-listen' },
     ...input,
   };
 }

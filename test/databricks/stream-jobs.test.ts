@@ -223,7 +223,7 @@ describe('StreamJobs validation', () => {
   test("the stream's own fields are left to the constructs that own them (each mistake is reported once)", () => {
     // GIVEN partitions beyond the tier, a secret name Key Vault cannot hold and a consumer group Basic does not
     // allow: the event hub, the key vault and the spec validation report these
-    const { stack } = jobs({ partitions: 33, secretName: 'orders_listen', eventHubNamespaceTier: 'Basic' });
+    const { stack } = jobs({ partitions: 33, credential: { type: 'sas', secretName: 'orders_listen' }, eventHubNamespaceTier: 'Basic' });
     // THEN the jobs report none of them again
     expect(problemsOf(stack)).toEqual([]);
   });

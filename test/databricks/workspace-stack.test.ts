@@ -22,7 +22,7 @@ describe('WorkspaceStack', () => {
     const deployed = () => {
       const env = environment(devConfig(), dir);
       env.workspace.addStream(stream());
-      env.workspace.addStream(stream({ name: 'payments', secretName: 'payments-listen' }));
+      env.workspace.addStream(stream({ name: 'payments', credential: { type: 'sas', secretName: 'payments-listen' } }));
       const json = fullSynth(env.app)['dev-workspace'];
       const resources: Record<string, Record<string, unknown>> = {};
       for (const type of Object.keys(json.resource ?? {})) {
@@ -173,7 +173,7 @@ describe('WorkspaceStack', () => {
     const env = environment();
     // WHEN
     env.workspace.addStream(stream());
-    env.workspace.addStream(stream({ name: 'payments', secretName: 'payments-listen' }));
+    env.workspace.addStream(stream({ name: 'payments', credential: { type: 'sas', secretName: 'payments-listen' } }));
     // THEN
     const json = fullSynth(env.app)['dev-workspace'];
     const notebookPaths = Object.values(resourcesOf(json, 'databricks_notebook')).map((body) => body.path);

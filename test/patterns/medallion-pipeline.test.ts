@@ -31,7 +31,9 @@ describe('MedallionPipeline', () => {
     ]);
     const [secret] = Object.values(resourcesOf(platformJson, 'azurerm_key_vault_secret'));
     expect(secret.name).toBe('evh-iot-telemetry-listen');
-    expect(secret.value).toBe(refOf(pipeline.listenRule, 'primary_connection_string'));
+    const rule = pipeline.listenRule;
+    if (rule === undefined) throw new Error('sas auth creates a listen rule');
+    expect(secret.value).toBe(refOf(rule, 'primary_connection_string'));
     // AND the consumer group is the one the pipeline job reads with
     expect(pipeline.bronzeConsumerGroup?.nameInput).toBe('cg-bronze');
     expect(problemsOf(app)).toEqual([]);

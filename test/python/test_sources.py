@@ -7,11 +7,13 @@ import json
 import pytest
 
 from medallion import sources
+from medallion.kafka_auth import ConnectionString, OAuthClient, ServiceCredential
 
 # Obviously fake, built at runtime: no secret-looking literal in the repo.
 FAKE_KEY = "<" + "redacted" + ">"
 CONNECTION = f"Endpoint=sb://ns-demo.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey={FAKE_KEY}"
 HUB_CONNECTION = CONNECTION + ";EntityPath=evh-iot"
+CLIENT_SECRET = "client" + "-secret-for-tests"
 EARLIEST = {"offset": "-1", "seqNo": -1, "enqueuedTime": None, "isInclusive": True}
 LATEST = {"offset": "@latest", "seqNo": -1, "enqueuedTime": None, "isInclusive": True}
 
@@ -51,7 +53,7 @@ def jaas(module: str) -> str:
     ],
 )
 def test_kafka_options_against_event_hubs(shaded, module):
-    options = sources.kafka_options("ns-demo", "evh-iot", CONNECTION, "earliest", 8000, shaded=shaded)
+    options = sources.kafka_options("ns-demo", "evh-iot", ConnectionString(CONNECTION), "earliest", 8000, shaded=shaded)
     assert dict(options) == {
         "kafka.bootstrap.servers": "ns-demo.servicebus.windows.net:9093",
         "subscribe": "evh-iot",
@@ -68,8 +70,55 @@ def test_kafka_options_against_event_hubs(shaded, module):
     }
 
 
+EVENTHUBS_KAFKA = {
+    "kafka.bootstrap.servers": "ns-demo.servicebus.windows.net:9093",
+    "subscribe": "evh-iot",
+    "startingOffsets": "latest",
+    "maxOffsetsPerTrigger": "500",
+    "failOnDataLoss": "true",
+    "kafka.request.timeout.ms": "60000",
+    "kafka.session.timeout.ms": "30000",
+    "kafka.metadata.max.age.ms": "180000",
+    "kafka.connections.max.idle.ms": "180000",
+}
+
+
+def test_kafka_options_with_a_unity_catalog_service_credential():
+    options = sources.kafka_options(
+        "ns-demo", "evh-iot", ServiceCredential("stream_prod_eventhubs"), "latest", 500, shaded=True
+    )
+    assert dict(options) == EVENTHUBS_KAFKA | {"databricks.serviceCredential": "stream_prod_eventhubs"}
+
+
+@pytest.mark.parametrize(("shaded", "prefix"), [(True, "kafkashaded."), (False, "")])
+def test_kafka_options_with_an_entra_application(shaded, prefix):
+    client = OAuthClient("11111111-2222-3333-4444-555555555555", "app-id", CLIENT_SECRET)
+    options = sources.kafka_options("ns-demo", "evh-iot", client, "latest", 500, shaded=shaded)
+    assert dict(options) == EVENTHUBS_KAFKA | {
+        "kafka.security.protocol": "SASL_SSL",
+        "kafka.sasl.mechanism": "OAUTHBEARER",
+        "kafka.sasl.jaas.config": (
+            f"{prefix}org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+            f'clientId="app-id" clientSecret="{CLIENT_SECRET}" scope="https://ns-demo.servicebus.windows.net/.default";'
+        ),
+        "kafka.sasl.oauthbearer.token.endpoint.url": (
+            "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/oauth2/v2.0/token"
+        ),
+        "kafka.sasl.login.callback.handler.class": (
+            f"{prefix}org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerLoginCallbackHandler"
+        ),
+    }
+    for text in (repr(options), repr(client)):
+        assert CLIENT_SECRET not in text
+
+
+def test_kafka_options_need_an_auth_for_event_hubs():
+    with pytest.raises(ValueError, match="needs an auth: ConnectionString, ServiceCredential or OAuthClient"):
+        sources.kafka_options("ns-demo", "evh-iot", None, "latest", 1, shaded=True)
+
+
 def test_kafka_options_for_a_local_broker():
-    options = sources.kafka_options("", "evh-iot", "", "latest", 10, shaded=False, bootstrap_servers="127.0.0.1:9092")
+    options = sources.kafka_options("", "evh-iot", None, "latest", 10, shaded=False, bootstrap_servers="127.0.0.1:9092")
     assert dict(options) == {
         "kafka.bootstrap.servers": "127.0.0.1:9092",
         "kafka.security.protocol": "PLAINTEXT",
@@ -82,7 +131,7 @@ def test_kafka_options_for_a_local_broker():
 
 @pytest.mark.parametrize("shaded", [True, False])
 def test_options_repr_never_shows_the_connection_string(shaded):
-    kafka = sources.kafka_options("ns-demo", "evh-iot", CONNECTION, "earliest", 1, shaded=shaded)
+    kafka = sources.kafka_options("ns-demo", "evh-iot", ConnectionString(CONNECTION), "earliest", 1, shaded=shaded)
     eventhubs = sources.eventhubs_options(HUB_CONNECTION, "cg", "earliest", 1, encrypt=lambda s: s)
     for options in (kafka, eventhubs):
         for text in (repr(options), str(options), f"{options}"):
@@ -92,7 +141,7 @@ def test_options_repr_never_shows_the_connection_string(shaded):
 
 def test_starting_position_must_be_known():
     with pytest.raises(ValueError, match="allowed: earliest, latest"):
-        sources.kafka_options("ns", "t", CONNECTION, "beginning", 1, shaded=True)
+        sources.kafka_options("ns", "t", ConnectionString(CONNECTION), "beginning", 1, shaded=True)
     with pytest.raises(ValueError, match="allowed: earliest, latest"):
         sources.eventhubs_options(CONNECTION, "cg", "beginning", 1, encrypt=lambda s: s)
 
