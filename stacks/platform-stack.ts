@@ -80,7 +80,13 @@ export class PlatformStack extends TerraformStack {
     const resourceGroupName = this.resourceGroup.name;
     this.deployer = new DataAzurermClientConfig(this, 'Deployer', {});
     if (config.network.mode === 'private') {
-      this.network = new PrivateNetwork(this, 'Network', { naming: this.naming, resourceGroupName, location, addressSpace: config.network.addressSpace });
+      this.network = new PrivateNetwork(this, 'Network', {
+        naming: this.naming,
+        resourceGroupName,
+        location,
+        addressSpace: config.network.addressSpace,
+        databricksPrivateLink: config.network.databricksPrivateLink,
+      });
     }
     const exposure = networkExposure(config.network);
 
@@ -115,10 +121,9 @@ export class PlatformStack extends TerraformStack {
     });
     this.keyVault.addSecretDependency(this.keyVault.grantSecretsWrite({ principalId: this.deployer.objectId }, 'DeployerSecretsOfficer'));
 
-    if (this.network) this.addPrivateEndpoints(this.network, resourceGroupName, location);
-
     this.databricks = this.newDatabricksWorkspace(resourceGroupName, location);
     this.databricks.grantLakeAccess(this.lake);
+    if (this.network) this.addPrivateEndpoints(this.network, resourceGroupName, location);
 
     this.logs = this.addLogs(resourceGroupName, location);
     this.alerts = this.addAlerts(resourceGroupName);
@@ -127,8 +132,8 @@ export class PlatformStack extends TerraformStack {
   }
 
   /**
-   * Private mode injects the clusters into the environment's VNet; the workspace UI stays reachable
-   * for users (a front-end Private Link is a further step this package leaves to the network team).
+   * Private mode injects the clusters into the environment's VNet; with `databricksPrivateLink` the UI and
+   * API are reached through the private endpoints only (added with the others), otherwise over the internet.
    */
   private newDatabricksWorkspace(resourceGroupName: string, location: string): DatabricksWorkspace {
     const network = this.network;
@@ -136,6 +141,7 @@ export class PlatformStack extends TerraformStack {
       naming: this.naming,
       resourceGroupName,
       location,
+      publicNetworkAccess: !(network && this.config.network.databricksPrivateLink),
       vnet: network
         ? {
             virtualNetworkId: network.vnet.id,
@@ -151,6 +157,9 @@ export class PlatformStack extends TerraformStack {
   private validateConfig(): void {
     const problems = Problems.of(this);
     problems.oneOf('config.network.mode', this.config.network.mode, ['public', 'private'] as const);
+    if (this.config.network.databricksPrivateLink && this.config.network.mode !== 'private') {
+      problems.add('config.network.databricksPrivateLink', true, "false in network mode 'public' (the private endpoints need the private mode's VNet)");
+    }
     const hubs = this.config.eventHubs;
     problems.oneOf('config.eventHubs.auth', hubs.auth, EVENTHUBS_AUTHS);
     if (hubs.auth === 'entra' && !this.config.databricks.unityCatalog) {
@@ -171,7 +180,7 @@ export class PlatformStack extends TerraformStack {
     }
   }
 
-  /** Private endpoints of the namespace, the vault and the lake (dfs and blob) in the environment's VNet. */
+  /** Private endpoints of the namespace, the vault, the lake (dfs and blob) and, with Private Link, the workspace. */
   private addPrivateEndpoints(network: PrivateNetwork, resourceGroupName: string, location: string): void {
     const endpoint = (name: string, resourceId: string, subresource: PrivateLinkSubresource) =>
       new PrivateEndpointFor(this, `PrivateEndpoint-${name}`, {
@@ -187,6 +196,10 @@ export class PlatformStack extends TerraformStack {
     endpoint('kv', this.keyVault.id, 'vault');
     endpoint('st-dfs', this.lake.id, 'dfs');
     endpoint('st-blob', this.lake.id, 'blob');
+    if (this.config.network.databricksPrivateLink) {
+      endpoint('dbw-ui', this.databricks.workspaceResourceId, 'databricks_ui_api');
+      endpoint('dbw-auth', this.databricks.workspaceResourceId, 'browser_authentication');
+    }
   }
 
   /** The environment's Log Analytics workspace, with the diagnostics of every resource that has them. */

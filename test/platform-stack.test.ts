@@ -3,7 +3,7 @@ import { localStatePath } from '../stacks/backend';
 import { DEFAULT_ENVIRONMENTS } from '../stacks/config/defaults';
 import type { EnvironmentConfig } from '../stacks/config/environment';
 import { PlatformStack } from '../stacks/platform-stack';
-import { problemsOf, resourcesOf, type TerraformJson } from './helpers/synth';
+import { onlyResource, problemsOf, refOf, resourcesOf, type TerraformJson } from './helpers/synth';
 
 function platform(config: EnvironmentConfig) {
   const stack = new PlatformStack(Testing.app(), `${config.name}-platform`, { config });
@@ -85,13 +85,15 @@ describe('PlatformStack', () => {
 
   test('private mode (prod) closes public endpoints and adds one private endpoint per sub-resource', () => {
     const { json } = platform(DEFAULT_ENVIRONMENTS.prod);
-    for (const type of ['azurerm_storage_account', 'azurerm_eventhub_namespace', 'azurerm_key_vault']) {
+    for (const type of ['azurerm_storage_account', 'azurerm_eventhub_namespace', 'azurerm_key_vault', 'azurerm_databricks_workspace']) {
       const [body] = Object.values(resourcesOf(json, type));
       expect(body.public_network_access_enabled).toBe(false);
     }
     const endpoints = Object.values(resourcesOf(json, 'azurerm_private_endpoint'));
     expect(endpoints.map((endpoint) => (endpoint.private_service_connection as { subresource_names: string[] }).subresource_names[0]).sort()).toEqual([
       'blob',
+      'browser_authentication',
+      'databricks_ui_api',
       'dfs',
       'namespace',
       'vault',
@@ -101,6 +103,46 @@ describe('PlatformStack', () => {
       ['snet-dbw-container', ['10.30.128.0/18']],
       ['snet-dbw-host', ['10.30.64.0/18']],
       ['snet-private-endpoints', ['10.30.0.0/18']],
+    ]);
+  });
+
+  test('Databricks Private Link: both workspace endpoints in the one azuredatabricks.net zone, the workspace closed to the internet', () => {
+    const { stack, json } = platform(DEFAULT_ENVIRONMENTS.prod);
+    const workspace = onlyResource(json, 'azurerm_databricks_workspace');
+    expect([workspace.public_network_access_enabled, workspace.network_security_group_rules_required]).toEqual([false, 'NoAzureDatabricksRules']);
+    const zones = Object.entries(resourcesOf(json, 'azurerm_private_dns_zone')).filter(([, zone]) => zone.name === 'privatelink.azuredatabricks.net');
+    expect(zones).toHaveLength(1);
+    const zoneId = `\${azurerm_private_dns_zone.${zones[0][0]}.id}`;
+    const toWorkspace = Object.values(resourcesOf(json, 'azurerm_private_endpoint')).filter(
+      (endpoint) =>
+        (endpoint.private_service_connection as { private_connection_resource_id: string }).private_connection_resource_id ===
+        refOf(stack.databricks.resource, 'id'),
+    );
+    const described = toWorkspace.map((endpoint) => [
+      endpoint.name,
+      (endpoint.private_dns_zone_group as { private_dns_zone_ids: string[] }).private_dns_zone_ids,
+    ]);
+    expect(described.sort()).toEqual([
+      ['pe-stream-prd-weu-dbw-auth', [zoneId]],
+      ['pe-stream-prd-weu-dbw-ui', [zoneId]],
+    ]);
+  });
+
+  test('Databricks Private Link off in private mode keeps the workspace public, with no endpoint to it', () => {
+    const prod = DEFAULT_ENVIRONMENTS.prod;
+    const { json } = platform({ ...prod, network: { ...prod.network, databricksPrivateLink: false } });
+    const workspace = onlyResource(json, 'azurerm_databricks_workspace');
+    expect([workspace.public_network_access_enabled, workspace.network_security_group_rules_required]).toEqual([true, undefined]);
+    expect(Object.values(resourcesOf(json, 'azurerm_private_endpoint'))).toHaveLength(4);
+    // AND no zone is created for endpoints that do not exist
+    expect(Object.values(resourcesOf(json, 'azurerm_private_dns_zone')).map((zone) => zone.name)).not.toContain('privatelink.azuredatabricks.net');
+  });
+
+  test('Databricks Private Link in public mode is refused', () => {
+    const dev = DEFAULT_ENVIRONMENTS.dev;
+    const stack = new PlatformStack(Testing.app(), 'dev-platform', { config: { ...dev, network: { ...dev.network, databricksPrivateLink: true } } });
+    expect(problemsOf(stack)).toEqual([
+      "[dev-platform] config.network.databricksPrivateLink = true is invalid; allowed: false in network mode 'public' (the private endpoints need the private mode's VNet)",
     ]);
   });
 

@@ -9,7 +9,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CHECKOV_VERSION="3.3.30"   # pinned; bump deliberately and re-read the new checks' results
-VENV="$VERIFY_CACHE/checkov-$CHECKOV_VERSION"
+LOCK="$VERIFY_DIR/checkov.lock"   # checkov and its dependencies, each pinned
+grep -qx "checkov==$CHECKOV_VERSION" "$LOCK" || die "$LOCK does not pin checkov==$CHECKOV_VERSION"
+# The lock's digest names the venv: a changed lock installs afresh.
+VENV="$VERIFY_CACHE/checkov-$CHECKOV_VERSION-$(sha256sum "$LOCK" | cut -c1-12)"
 SKIPS="${VERIFY_CHECKOV_SKIPS:-$VERIFY_DIR/checkov-skips.yaml}"
 STACKS_DIR="$(cd "${1:-$REPO_ROOT/cdktf.out/stacks}" 2>/dev/null && pwd)" \
   || die "no stacks directory '${1:-$REPO_ROOT/cdktf.out/stacks}' (run: npm run synth)"
@@ -22,7 +25,7 @@ if [[ ! -x "$VENV/bin/checkov" ]]; then
   python3 -m venv "$VENV"
   # The log folder first: on a fresh cache the install log would have nowhere to go.
   mkdir -p "$LOG_DIR"
-  nice -n 19 "$VENV/bin/pip" install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION" >"$LOG_DIR/checkov-install.log" 2>&1 \
+  nice -n 19 "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$LOCK" >"$LOG_DIR/checkov-install.log" 2>&1 \
     || { tail -n 20 "$LOG_DIR/checkov-install.log" >&2; die "pip install checkov failed"; }
 fi
 mkdir -p "$LOG_DIR"

@@ -8,6 +8,8 @@ export const PRIVATE_DNS_ZONES = {
   dfs: 'privatelink.dfs.core.windows.net',
   blob: 'privatelink.blob.core.windows.net',
   databricks_ui_api: 'privatelink.azuredatabricks.net',
+  // The workspace's single sign-on callback (one such endpoint per region serves every workspace in it).
+  browser_authentication: 'privatelink.azuredatabricks.net',
 } as const;
 export type PrivateLinkSubresource = keyof typeof PRIVATE_DNS_ZONES;
 

@@ -15,6 +15,11 @@ export interface PrivateNetworkProps {
   readonly location: string;
   /** The VNet's address space, a /16 to /22 (split into a /24-sized endpoint subnet and two Databricks subnets). */
   readonly addressSpace: string;
+  /**
+   * Whether the Databricks workspace gets private endpoints, and so the `privatelink.azuredatabricks.net` zone.
+   * @default false
+   */
+  readonly databricksPrivateLink?: boolean;
   /** @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -98,8 +103,15 @@ export class PrivateNetwork extends Construct {
     this.databricksHostNsgAssociation = host.association;
     this.databricksContainerSubnet = container.subnet;
     this.databricksContainerNsgAssociation = container.association;
+    // One zone per DNS name (the Databricks sub-resources share theirs), and only for endpoints that exist.
+    const byName = new Map<string, PrivateDnsZone>();
+    const databricks: readonly PrivateLinkSubresource[] = ['databricks_ui_api', 'browser_authentication'];
     for (const subresource of Object.keys(PRIVATE_DNS_ZONES) as PrivateLinkSubresource[]) {
-      this.zones.set(subresource, this.linkedDnsZone(props, subresource));
+      if (databricks.includes(subresource) && !props.databricksPrivateLink) continue;
+      const name = PRIVATE_DNS_ZONES[subresource];
+      const zone = byName.get(name) ?? this.linkedDnsZone(props, subresource);
+      byName.set(name, zone);
+      this.zones.set(subresource, zone);
     }
   }
 

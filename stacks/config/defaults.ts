@@ -13,7 +13,7 @@ const BASE: EnvironmentConfig = {
   uniqueSeed: '',
   subscriptionId: '',
   tags: { 'cost-center': 'data-platform', criticality: 'low' },
-  network: { mode: 'public', allowedIpRanges: [], addressSpace: '10.10.0.0/16' },
+  network: { mode: 'public', allowedIpRanges: [], addressSpace: '10.10.0.0/16', databricksPrivateLink: false },
   eventHubs: {
     tier: 'Standard',
     capacity: 1,
@@ -99,7 +99,7 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> =
     shortName: 'prd',
     production: true,
     tags: { criticality: 'high' },
-    network: { mode: 'private', addressSpace: '10.30.0.0/16' },
+    network: { mode: 'private', addressSpace: '10.30.0.0/16', databricksPrivateLink: true },
     eventHubs: {
       tier: 'Premium',
       capacity: 1,

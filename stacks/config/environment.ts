@@ -47,6 +47,13 @@ export interface EnvironmentConfig {
     readonly allowedIpRanges: readonly string[];
     /** Private mode: the VNet's address space (/16–/22). */
     readonly addressSpace: string;
+    /**
+     * Private mode: the workspace's UI and REST API through private endpoints only (front-end and back-end
+     * Private Link: `databricks_ui_api` and `browser_authentication` in the endpoint subnet), its public access
+     * off. The workspace stack, and the people using the workspace, must then reach it from a network that
+     * reaches the VNet (a peered network, VPN or ExpressRoute).
+     */
+    readonly databricksPrivateLink: boolean;
   };
   readonly eventHubs: {
     readonly tier: EventHubsTier;

@@ -45,3 +45,25 @@ describe('PrivateNetwork', () => {
     ]);
   });
 });
+
+describe('PrivateNetwork DNS zones', () => {
+  function zonesOf(databricksPrivateLink?: boolean): string[] {
+    const stack = testStack();
+    const naming = new Naming({ workload: 'stream', environment: 'prd', region: 'westeurope' });
+    new PrivateNetwork(stack, 'Network', { naming, resourceGroupName: 'rg', location: 'westeurope', addressSpace: '10.30.0.0/16', databricksPrivateLink });
+    return Object.values(resourcesOf(synthJson(stack), 'azurerm_private_dns_zone'))
+      .map((zone) => zone.name as string)
+      .sort();
+  }
+
+  test('one zone per DNS name, linked to the VNet; the Databricks zone only with Databricks Private Link', () => {
+    const common = [
+      'privatelink.blob.core.windows.net',
+      'privatelink.dfs.core.windows.net',
+      'privatelink.servicebus.windows.net',
+      'privatelink.vaultcore.azure.net',
+    ];
+    expect(zonesOf()).toEqual(common);
+    expect(zonesOf(true)).toEqual(['privatelink.azuredatabricks.net', ...common]);
+  });
+});
