@@ -13,6 +13,7 @@ export * from './databricks/workspace-notebooks';
 export * from './eventhubs/event-hub';
 export * from './eventhubs/eventhub-namespace';
 export * from './eventhubs/tier-limits';
+export * from './keyvault/encryption-key';
 export * from './keyvault/key-vault';
 export * from './keyvault/secret-value';
 export * from './monitoring';

@@ -8,6 +8,7 @@ import { Problems } from '../constructs/core/problems';
 import { standardTags, TagsAspect } from '../constructs/core/tags';
 import { DatabricksWorkspace } from '../constructs/databricks/databricks-workspace';
 import { EventHubNamespace } from '../constructs/eventhubs/eventhub-namespace';
+import { EncryptionKey } from '../constructs/keyvault/encryption-key';
 import { KeyVault } from '../constructs/keyvault/key-vault';
 import { LogAnalytics } from '../constructs/monitoring/log-analytics';
 import { StreamAlerts } from '../constructs/monitoring/stream-alerts';
@@ -117,12 +118,15 @@ export class PlatformStack extends TerraformStack {
       location,
       tenantId: this.deployer.tenantId,
       softDeleteDays: config.keyVault.softDeleteDays,
+      // Customer-managed keys are HSM-backed, which takes the premium tier.
+      sku: config.storage.customerManagedKeys ? 'premium' : undefined,
       ...exposure,
     });
     this.keyVault.addSecretDependency(this.keyVault.grantSecretsWrite({ principalId: this.deployer.objectId }, 'DeployerSecretsOfficer'));
 
     this.databricks = this.newDatabricksWorkspace(resourceGroupName, location);
     this.databricks.grantLakeAccess(this.lake);
+    if (config.storage.customerManagedKeys) this.addCustomerManagedKeys();
     if (this.network) this.addPrivateEndpoints(this.network, resourceGroupName, location);
 
     this.logs = this.addLogs(resourceGroupName, location);
@@ -142,6 +146,7 @@ export class PlatformStack extends TerraformStack {
       resourceGroupName,
       location,
       publicNetworkAccess: !(network && this.config.network.databricksPrivateLink),
+      customerManagedKey: this.config.storage.customerManagedKeys,
       vnet: network
         ? {
             virtualNetworkId: network.vnet.id,
@@ -152,6 +157,14 @@ export class PlatformStack extends TerraformStack {
           }
         : undefined,
     });
+  }
+
+  /** One key each for the lake and the DBFS root, created once the deployer may create keys. */
+  private addCustomerManagedKeys(): void {
+    const creatorRole = this.keyVault.grantKeysWrite({ principalId: this.deployer.objectId }, 'DeployerCryptoOfficer');
+    const key = (id: string, name: string) => new EncryptionKey(this, id, { keyVaultId: this.keyVault.id, name, creatorRole });
+    this.lake.encryptWith(key('LakeKey', 'cmk-lake'));
+    this.databricks.encryptRootWith(key('DbfsRootKey', 'cmk-dbfs-root'));
   }
 
   private validateConfig(): void {

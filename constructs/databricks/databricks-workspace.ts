@@ -1,9 +1,11 @@
 import { DatabricksAccessConnector } from '@cdktf/provider-azurerm/lib/databricks-access-connector';
 import { DatabricksWorkspace as DatabricksWorkspaceResource } from '@cdktf/provider-azurerm/lib/databricks-workspace';
+import { DatabricksWorkspaceRootDbfsCustomerManagedKey } from '@cdktf/provider-azurerm/lib/databricks-workspace-root-dbfs-customer-managed-key';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { NAME_RULES, type Naming } from '../core/naming';
 import { Problems } from '../core/problems';
+import type { EncryptionKey } from '../keyvault/encryption-key';
 import type { LakeStorage } from '../storage/lake-storage';
 
 /** `network_security_group_rules_required` values (azurerm 4.55 `databricks_workspace`). */
@@ -56,6 +58,12 @@ export interface DatabricksWorkspaceProps {
    * @default undefined (a Databricks-managed VNet)
    */
   readonly vnet?: Partial<VnetInjectionOptions>;
+  /**
+   * Prepares the workspace for a customer-managed key on its DBFS root (`encryptRootWith`): the workspace's
+   * storage account gets a managed identity.
+   * @default false
+   */
+  readonly customerManagedKey?: boolean;
   /** @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -122,6 +130,7 @@ export class DatabricksWorkspace extends Construct {
       managedResourceGroupName: props.naming.databricksManagedResourceGroup(),
       publicNetworkAccessEnabled: publicAccess,
       networkSecurityGroupRulesRequired: nsgRules,
+      customerManagedKeyEnabled: props.customerManagedKey || undefined,
       customParameters: {
         noPublicIp: props.noPublicIp ?? true,
         virtualNetworkId: injected ? vnet.virtualNetworkId : undefined,
@@ -163,6 +172,20 @@ export class DatabricksWorkspace extends Construct {
   /** The access connector's managed identity (for grants on storage). */
   public get accessConnectorPrincipalId(): string {
     return this.accessConnector.identity.principalId;
+  }
+
+  /**
+   * Encrypts the DBFS root with a customer-managed key (the workspace needs `customerManagedKey`): the
+   * workspace storage account's identity gets the key's encryption role.
+   */
+  public encryptRootWith(key: EncryptionKey): DatabricksWorkspaceRootDbfsCustomerManagedKey {
+    const principalId = this.resource.storageAccountIdentity.get(0).principalId;
+    const role = key.grantEncryption({ principalId }, 'DbfsRootEncryption');
+    return new DatabricksWorkspaceRootDbfsCustomerManagedKey(this, 'RootCustomerManagedKey', {
+      workspaceId: this.resource.id,
+      keyVaultKeyId: key.id,
+      dependsOn: [role],
+    });
   }
 
   /** Grants the access connector "Storage Blob Data Contributor" on the lake, for Unity Catalog storage credentials. */

@@ -152,6 +152,11 @@ export class KeyVault extends Construct {
     return assignRole(this, id, secret ? secret.resourceVersionlessId : this.resource.id, 'Key Vault Secrets User', grantee);
   }
 
+  /** Grants "Key Vault Crypto Officer" (create keys and their rotation policies), for the deploying principal. */
+  public grantKeysWrite(grantee: Grantee, id = 'CryptoOfficer'): RoleAssignment {
+    return assignRole(this, id, this.resource.id, 'Key Vault Crypto Officer', grantee);
+  }
+
   /** Grants "Key Vault Secrets Officer" (create and update secrets), for the deploying principal. */
   public grantSecretsWrite(grantee: Grantee, id = 'SecretsOfficer'): RoleAssignment {
     return assignRole(this, id, this.resource.id, 'Key Vault Secrets Officer', grantee);

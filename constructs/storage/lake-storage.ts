@@ -1,11 +1,13 @@
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageAccountCustomerManagedKeyA } from '@cdktf/provider-azurerm/lib/storage-account-customer-managed-key';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Construct } from 'constructs';
 import { assignRole, type Grantee } from '../core/grants';
 import { NAME_RULES } from '../core/naming';
 import { Problems } from '../core/problems';
 import type { CaptureDestination } from '../eventhubs/event-hub';
+import type { EncryptionKey } from '../keyvault/encryption-key';
 
 /** The containers (ADLS Gen2 file systems) of the medallion lake. */
 export const LAKE_CONTAINERS = ['bronze', 'silver', 'gold', 'checkpoints', 'capture', 'quarantine'] as const;
@@ -149,6 +151,20 @@ export class LakeStorage extends Construct {
   public captureDestination(): CaptureDestination {
     this.container('capture');
     return { storageAccountId: this.resource.id, containerName: 'capture' };
+  }
+
+  /**
+   * Encrypts the account with a customer-managed key: its managed identity gets the key's encryption role,
+   * and the account uses the key without a version, so the key's rotations apply by themselves.
+   */
+  public encryptWith(key: EncryptionKey): StorageAccountCustomerManagedKeyA {
+    const role = key.grantEncryption({ principalId: this.resource.identity.principalId }, 'LakeEncryption');
+    return new StorageAccountCustomerManagedKeyA(this, 'CustomerManagedKey', {
+      storageAccountId: this.resource.id,
+      keyVaultId: key.keyVaultId,
+      keyName: key.name,
+      dependsOn: [role],
+    });
   }
 
   /** Grants "Storage Blob Data Contributor" on the account (read, write and delete lake data). */

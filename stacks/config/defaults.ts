@@ -25,7 +25,7 @@ const BASE: EnvironmentConfig = {
     defaultRetentionDays: 1,
     capture: { enabled: false, intervalSeconds: 300, sizeLimitBytes: 314572800 },
   },
-  storage: { replication: 'LRS', softDeleteDays: 7 },
+  storage: { replication: 'LRS', softDeleteDays: 7, customerManagedKeys: false },
   keyVault: { softDeleteDays: 7 },
   databricks: {
     runtimeVersion: '15.4.x-scala2.12',
@@ -108,7 +108,7 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> =
       defaultRetentionDays: 7,
       capture: { ...BASE.eventHubs.capture, enabled: true },
     },
-    storage: { replication: 'GZRS', softDeleteDays: 30 },
+    storage: { replication: 'GZRS', softDeleteDays: 30, customerManagedKeys: true },
     keyVault: { softDeleteDays: 90 },
     // 16.4 LTS: the newest runtime the eventhubs connector runs on, and one that takes a service credential.
     databricks: { runtimeVersion: '16.4.x-scala2.12', nodeType: 'Standard_D8ds_v5', workers: 4, jobMode: 'continuous', unityCatalog: true },

@@ -84,6 +84,11 @@ export interface EnvironmentConfig {
   readonly storage: {
     readonly replication: 'LRS' | 'ZRS' | 'GRS' | 'GZRS' | 'RAGRS' | 'RAGZRS';
     readonly softDeleteDays: number;
+    /**
+     * Encrypt the lake and the Databricks DBFS root with customer-managed keys: one HSM-backed key each in the
+     * environment's vault (which becomes premium), rotated yearly by the key's own policy. Off: Microsoft-managed keys.
+     */
+    readonly customerManagedKeys: boolean;
   };
   readonly keyVault: { readonly softDeleteDays: number };
   readonly databricks: DatabricksConfig;
