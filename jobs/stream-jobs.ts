@@ -30,6 +30,11 @@ export interface StreamJobsEnvironment {
    */
   readonly entra?: EntraSource;
   /**
+   * The secret scope key of the URL the pipeline posts anomaly alerts to (the alert relay's).
+   * @default undefined (alerts go to their table and the driver log only)
+   */
+  readonly alertWebhookSecret?: string;
+  /**
    * `availableNow` mode: when runs start.
    * @default { quartzCronExpression: '0 0 * * * ?', timezoneId: 'UTC' } (hourly)
    */
@@ -206,6 +211,7 @@ function pipelineTask(props: StreamJobsProps, jobClusterKey: string | undefined)
         checkpointRoot: props.checkpointsUrl,
         secretScope: props.secretScope,
         auth: authOf(props),
+        webhookSecretKey: props.alertWebhookSecret,
       }),
     },
     library: libraries.length > 0 ? libraries : undefined,

@@ -1,8 +1,9 @@
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
+import { annotate } from '../constructs/core/annotations';
 import { GUID, NAME_RULES, Naming } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
 import { standardTags, TagsAspect } from '../constructs/core/tags';
@@ -10,6 +11,7 @@ import { DatabricksWorkspace } from '../constructs/databricks/databricks-workspa
 import { EventHubNamespace } from '../constructs/eventhubs/eventhub-namespace';
 import { EncryptionKey } from '../constructs/keyvault/encryption-key';
 import { KeyVault } from '../constructs/keyvault/key-vault';
+import { AlertRelay } from '../constructs/monitoring/alert-relay';
 import { LogAnalytics } from '../constructs/monitoring/log-analytics';
 import { StreamAlerts } from '../constructs/monitoring/stream-alerts';
 import { PrivateEndpointFor, type PrivateLinkSubresource } from '../constructs/network/private-endpoint';
@@ -18,6 +20,11 @@ import { EVENTHUBS_AUTHS } from '../constructs/patterns/stream-auth';
 import { LakeStorage } from '../constructs/storage/lake-storage';
 import { configureBackend } from './backend';
 import type { EnvironmentConfig } from './config/environment';
+
+/** The vault secret, and secret scope key, holding the alert relay's callback URL. */
+export const ALERT_RELAY_SECRET = 'anomaly-alert-relay-url';
+/** The Terraform variable a production environment with no alert receiver asks for. */
+export const ALERT_EMAIL_VARIABLE = 'alert_email_address';
 
 export interface PlatformStackProps {
   readonly config: EnvironmentConfig;
@@ -58,6 +65,11 @@ export class PlatformStack extends TerraformStack {
   public readonly logs: LogAnalytics;
   /** Event Hubs metric alerts and their action group; streams add their per-hub alerts. */
   public readonly alerts: StreamAlerts;
+  /**
+   * The anomaly alert relay (a Logic App), when the environment has a receiver; its callback URL is the vault
+   * secret `ALERT_RELAY_SECRET`, which the pipeline jobs post their alerts to.
+   */
+  public readonly alertRelay?: AlertRelay;
 
   public constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -130,7 +142,9 @@ export class PlatformStack extends TerraformStack {
     if (this.network) this.addPrivateEndpoints(this.network, resourceGroupName, location);
 
     this.logs = this.addLogs(resourceGroupName, location);
-    this.alerts = this.addAlerts(resourceGroupName);
+    const alertEmails = this.alertEmails();
+    this.alerts = this.addAlerts(resourceGroupName, alertEmails);
+    this.alertRelay = this.addAlertRelay(resourceGroupName, location, alertEmails);
 
     this.addOutputs(resourceGroupName);
   }
@@ -225,19 +239,47 @@ export class PlatformStack extends TerraformStack {
     return logs;
   }
 
-  private addAlerts(resourceGroupName: string): StreamAlerts {
+  private addAlerts(resourceGroupName: string, emails: readonly string[]): StreamAlerts {
     const { monitoring, workload, shortName, eventHubs } = this.config;
     return new StreamAlerts(this, 'Alerts', {
       namespace: this.namespace,
       throughputUnits: eventHubs.capacity,
       resourceGroupName,
-      actionGroup: {
-        name: `ag-${workload}-${shortName}`,
-        shortName: monitoring.actionGroupShortName,
-        emails: monitoring.alertEmails,
-        webhooks: monitoring.alertWebhooks,
-      },
+      actionGroup: { name: `ag-${workload}-${shortName}`, shortName: monitoring.actionGroupShortName, emails, webhooks: monitoring.alertWebhooks },
     });
+  }
+
+  /** The anomaly alert relay to the environment's receivers, its callback URL in the vault; none without a receiver. */
+  private addAlertRelay(resourceGroupName: string, location: string, emails: readonly string[]): AlertRelay | undefined {
+    const { monitoring, workload, shortName } = this.config;
+    if (emails.length === 0 && monitoring.alertWebhooks.length === 0) return undefined;
+    const relay = new AlertRelay(this, 'AlertRelay', {
+      name: `logic-${workload}-${shortName}-alerts`,
+      resourceGroupName,
+      location,
+      emails,
+      webhooks: monitoring.alertWebhooks,
+    });
+    this.keyVault.addSecret({ name: ALERT_RELAY_SECRET, value: relay.callbackUrl, contentType: 'Anomaly alert relay URL (Logic App trigger)' });
+    return relay;
+  }
+
+  /**
+   * The configured e-mail receivers. A production environment with no receiver at all asks for an on-call
+   * address at apply, unless `noReceiverReason` says why no one is to be told.
+   */
+  private alertEmails(): readonly string[] {
+    const { monitoring, production } = this.config;
+    if (!production || monitoring.alertEmails.length > 0 || monitoring.alertWebhooks.length > 0) return monitoring.alertEmails;
+    if (monitoring.noReceiverReason.trim() !== '') {
+      annotate(this, 'info', `No alert receiver, by configuration: ${monitoring.noReceiverReason.trim()}`);
+      return [];
+    }
+    const address = new TerraformVariable(this, ALERT_EMAIL_VARIABLE, {
+      type: 'string',
+      description: 'On-call e-mail address for alerts (production has no receiver in its configuration)',
+    });
+    return [address.stringValue];
   }
 
   /** What the workspace stack and operators read: names and ids of the environment's resources. */

@@ -21,7 +21,7 @@ import { StreamJobs } from '../jobs/stream-jobs';
 import { SCHEMA_PLACEHOLDER, tableReference } from '../jobs/table-names';
 import { configureBackend } from './backend';
 import type { EnvironmentConfig, WorkspaceAccessConfig } from './config/environment';
-import type { PlatformStack } from './platform-stack';
+import { ALERT_RELAY_SECRET, type PlatformStack } from './platform-stack';
 
 export interface WorkspaceStackProps {
   readonly config: EnvironmentConfig;
@@ -107,6 +107,8 @@ export class WorkspaceStack extends TerraformStack {
       keyVault: databricks.secretScope === 'keyvault' ? { id: platform.keyVault.id, vaultUri: platform.keyVault.vaultUri } : undefined,
       azureDatabricksObjectId: databricks.azureDatabricksObjectId,
     });
+    // A Key Vault-backed scope reads the relay's URL from the vault; a Databricks-backed one holds its own copy.
+    if (platform.alertRelay && databricks.secretScope === 'databricks') this.secretScope.addSecret(ALERT_RELAY_SECRET, platform.alertRelay.callbackUrl);
     this.compute = new StreamingCompute(this, 'Compute', {
       runtimeVersion: databricks.runtimeVersion,
       nodeType: databricks.nodeType,
@@ -176,6 +178,7 @@ export class WorkspaceStack extends TerraformStack {
       checkpointsUrl: this.platform.lake.abfssUrl('checkpoints'),
       secretScope: this.secretScope.name,
       entra: credential.type === 'entra' ? this.entraSource() : undefined,
+      alertWebhookSecret: this.platform.alertRelay ? ALERT_RELAY_SECRET : undefined,
       schedule: { quartzCronExpression: databricks.schedule, timezoneId: databricks.scheduleTimezone },
       notificationEmails: databricks.notificationEmails,
       tags: { environment: this.config.name },

@@ -1,3 +1,4 @@
+export * from './alert-relay';
 export * from './alert-thresholds';
 export * from './anomaly-alert';
 export * from './diagnostic-categories';

@@ -245,7 +245,8 @@ export class StreamAlerts extends Construct {
     const webhooks = options.webhooks ?? [];
     this.problems.matches('actionGroup.shortName', options.shortName, /^.{1,12}$/, '1–12 characters');
     emails.forEach((email, i) => {
-      this.problems.matches(`actionGroup.emails[${i}]`, email, EMAIL_RULE.pattern, EMAIL_RULE.rule);
+      // A variable's value (asked at apply) is checked by nobody before Azure: only literals are.
+      if (!Token.isUnresolved(email)) this.problems.matches(`actionGroup.emails[${i}]`, email, EMAIL_RULE.pattern, EMAIL_RULE.rule);
     });
     const names = new Set<string>();
     webhooks.forEach((hook, i) => {

@@ -47,6 +47,7 @@ const BASE: EnvironmentConfig = {
     actionGroupShortName: 'strm-dev',
     alertEmails: [],
     alertWebhooks: [],
+    noReceiverReason: '',
     lagFactor: 0.1,
     warehouse: { clusterSize: '2X-Small', serverless: true, autoStopMinutes: 10, maxClusters: 1 },
     anomalyAlert: { minSeverity: 'critical', evaluationMinutes: 60 },

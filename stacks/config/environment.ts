@@ -101,9 +101,15 @@ export interface MonitoringConfig {
   readonly logRetentionDays: number;
   /** The action group's short name (at most 12 characters, shown in SMS and e-mail). */
   readonly actionGroupShortName: string;
+  /** Who is told: the action group's and the anomaly alert relay's e-mail receivers. */
   readonly alertEmails: readonly string[];
-  /** HTTPS webhooks; a URL that carries a token belongs in a sensitive variable, not here. */
+  /** HTTPS webhooks of both; a URL that carries a token belongs in a sensitive variable, not here. */
   readonly alertWebhooks: readonly { readonly name: string; readonly serviceUri: string }[];
+  /**
+   * A production environment with neither e-mails nor webhooks asks for an on-call address at apply (the
+   * Terraform variable `alert_email_address`), unless this says why no one is to be told.
+   */
+  readonly noReceiverReason: string;
   /** Consumer-lag alert: the share of one window's capacity the backlog may grow by before it fires. */
   readonly lagFactor: number;
   /** The SQL warehouse that serves gold to BI (Power BI DirectQuery). */
