@@ -21,13 +21,13 @@ export interface EncryptionKeyProps {
   readonly tags?: Record<string, string>;
 }
 
-/** Each key version expires after a year and a new one is made 30 days before: rotation needs no one. */
+/** Each key version expires after a year, and a new one is made 30 days before. */
 export const KEY_ROTATION = { expireAfter: 'P1Y', rotateBeforeExpiry: 'P30D', notifyBeforeExpiry: 'P29D' } as const;
 
 /**
  * A customer-managed key for Azure Storage encryption (the lake, the DBFS root): HSM-backed RSA, wrap and
- * unwrap only, rotated automatically by its rotation policy. Its users reference it without a version, so
- * a rotation reaches them without a deploy.
+ * unwrap only, rotated automatically by its rotation policy. A user that names it without a version (the
+ * lake) follows a rotation by itself; one that names a version (the DBFS root) moves at the next apply.
  *
  * @example
  * const key = new EncryptionKey(this, 'LakeKey', { keyVaultId: vault.id, name: 'cmk-lake', creatorRole });

@@ -131,14 +131,7 @@ export class MedallionPipeline extends Construct {
     this.bronzeConsumerGroup = readsWithGroup ? this.eventHub.addConsumerGroup(bronzeGroup) : undefined;
     let credential: StreamCredential;
     let connectionString: SecretValue | undefined;
-    const auth = props.auth ?? { type: 'sas' };
-    if (auth.type === 'entra' && source.type === 'eventhubs') {
-      problems.add(
-        'auth.type',
-        auth.type,
-        "'sas' for source 'eventhubs' of the definition (the eventhubs connector takes only a connection string); or source 'kafka'",
-      );
-    }
+    const auth = this.authOf(props.auth, source.type, problems);
     if (auth.type === 'entra') {
       this.receiverRole = this.eventHub.grantReceive(auth.reader, 'PipelineReader');
       credential = { type: 'entra', namespace: this.namespace.name };
@@ -162,10 +155,20 @@ export class MedallionPipeline extends Construct {
 
     this.jobs = props.jobs?.addStream(
       // The source as reported once: the jobs' own checks (retention against the schedule) never repeat a spec problem.
-      // An `entra` eventhubs source is reported above: the jobs get it as `sas` so that it is reported once.
-      { spec: { ...this.spec, source }, eventHubNamespaceTier: this.namespace.tier, credential: reportedCredential(credential, source.type) },
+      { spec: { ...this.spec, source }, eventHubNamespaceTier: this.namespace.tier, credential },
       { connectionString },
     );
+  }
+
+  /** The auth to build: `entra` on the eventhubs connector is reported here and built as `sas`, so that it is reported once. */
+  private authOf(auth: PipelineAuth | undefined, sourceType: StreamSpecV1['source']['type'], problems: Problems): PipelineAuth {
+    if (auth?.type !== 'entra' || sourceType !== 'eventhubs') return auth ?? { type: 'sas' };
+    problems.add(
+      'auth.type',
+      auth.type,
+      "'sas' for source 'eventhubs' of the definition (the eventhubs connector takes only a connection string); or source 'kafka'",
+    );
+    return { type: 'sas' };
   }
 }
 
@@ -184,10 +187,6 @@ function reportedOnce(source: StreamSpecV1['source'], reported: ReadonlySet<stri
     retentionDays: reported.has('$.source.retentionDays') ? fallback.retentionDays : source.retentionDays,
     consumerGroups: reported.has('$.source.consumerGroups.bronze') ? { bronze: '$Default' } : source.consumerGroups,
   };
-}
-
-function reportedCredential(credential: StreamCredential, sourceType: StreamSpecV1['source']['type']): StreamCredential {
-  return credential.type === 'entra' && sourceType === 'eventhubs' ? { type: 'sas', secretName: 'reported' } : credential;
 }
 
 /**
