@@ -34,7 +34,7 @@ from medallion.spec import StreamSpec, load_spec  # noqa: E402
 from medallion.tables import Tables, resolve_tables  # noqa: E402
 from medallion.triggers import trigger_kwargs  # noqa: E402
 
-from . import baselines, latency  # noqa: E402
+from . import baselines, latency, reference  # noqa: E402
 from .kafka import Broker  # noqa: E402
 from .producer import ANOMALY_RULES, Mix, Producer  # noqa: E402
 
@@ -46,11 +46,15 @@ log = logging.getLogger("local.run")
 NO_SECRET = {"secret_scope": "", "secret_key": "", "get_secret": lambda scope, key: ""}
 
 
-def local_spec_json(name: str, max_per_trigger: int | None = None, windows: list[str] | None = None) -> str:
+def local_spec_json(
+    name: str, max_per_trigger: int | None = None, windows: list[str] | None = None, enrich: bool = False
+) -> str:
     """The example spec, pointed at the local broker: source kafka, reading from the earliest offset.
 
-    `windows` keeps only those gold windows (ids), to lighten short runs on a small machine."""
-    data = json.loads((SPEC_DIR / f"{name}.json").read_text())
+    `windows` keeps only those gold windows (ids), to lighten short runs on a small machine; `enrich` takes
+    the stream's enriched example where it has one (its reference tables are written before it starts)."""
+    file = reference.ENRICHED_SPECS.get(name, name) if enrich else name
+    data = json.loads((SPEC_DIR / f"{file}.json").read_text())
     if windows:
         data["windows"] = [w for w in data["windows"] if w["id"] in windows]
     data["source"]["type"] = "kafka"
@@ -264,6 +268,7 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
             "anomaly_rule": ANOMALY_RULES[run.spec.name],
             "alerts_dispatched": len(run.sink.sent),
             "features": t.features.read(spark).count() if t.features.exists(spark) else 0,
+            "enriched": enriched_rows(spark, run),
             # Each pipeline batch: its id, source rows, duration (ms) and start time.
             "source_batches": [
                 {"batch": b, **stats} for b, stats in sorted(run.stats[run.source].batches.items()) if stats["rows"]
@@ -311,6 +316,13 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
     return summary
 
 
+def enriched_rows(spark, run: StreamRun) -> int | None:
+    """Silver rows whose first enrichment found its reference row (None for a stream without enrichment)."""
+    if not run.spec.enrichment or not run.tables.silver.exists(spark):
+        return None
+    return run.tables.silver.read(spark).where(f"{run.spec.enrichment[0].columns[0]} IS NOT NULL").count()
+
+
 def print_summary(summary: dict) -> None:
     tot = summary["totals"]
     print("\n=== summary ===")
@@ -322,6 +334,8 @@ def print_summary(summary: dict) -> None:
             f"quarantine {s['quarantine']}"
         )
         print(f"  gold rows {s['gold']}  alerts {s['alerts']}  features {s['features']}")
+        if s["enriched"] is not None:
+            print(f"  enriched silver rows {s['enriched']} of {s['silver']}")
         print(f"  latency ms silver {s['latency_ms']['silver']}  gold {s['latency_ms']['gold']}")
     print(
         f"total: produced {tot['produced']}  bronze {tot['bronze']}  silver {tot['silver']}  "
@@ -415,7 +429,7 @@ def run(args: argparse.Namespace) -> dict:
     print(f"starting Kafka {broker.dir} ...", flush=True)
     try:
         broker.start()
-        specs = {name: local_spec_json(name, args.max_per_trigger, args.windows) for name in args.streams}
+        specs = {name: local_spec_json(name, args.max_per_trigger, args.windows, args.enrich) for name in args.streams}
         broker.create_topics(
             {load_spec(j).source.event_hub_name: load_spec(j).source.partitions for j in specs.values()}
         )
@@ -425,6 +439,7 @@ def run(args: argparse.Namespace) -> dict:
         for spec_json in specs.values():
             spec = load_spec(spec_json)
             runs.append(StreamRun(spec, spec_json, resolve_tables(spec, None, str(lake)), args.pipeline))
+            reference.write_reference_tables(spark, spec, runs[-1].tables)
         producing = args.warmup + args.duration
         producer = Producer(broker, [r.spec for r in runs], args.rate, producing, mix, seed=args.seed)
         if args.backlog:
@@ -477,6 +492,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--trigger", default="1 second", help="processingTime interval of every query (default 1 second)")
     p.add_argument("--pipeline", default="project", choices=baselines.PIPELINES, help="what runs (default project)")
     p.add_argument("--backlog", action="store_true", help="produce everything first, then start the queries")
+    p.add_argument(
+        "--enrich", action="store_true", help="join each stream's reference data (where it has some) to silver"
+    )
     p.add_argument("--max-per-trigger", type=int, default=None, help="override the specs' maxEventsPerTrigger")
     p.add_argument("--out", default=".local-run", help="lake, checkpoints, broker data, summary.json")
     p.add_argument("--progress", type=float, default=2.0, help="seconds between progress lines")

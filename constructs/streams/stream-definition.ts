@@ -98,6 +98,25 @@ export interface StandardizationDefinition {
   readonly to: TemperatureUnit;
 }
 
+/**
+ * Reference data joined to silver (a stream-to-static join): each batch's rows get `columns` from the current
+ * version of `table`, read again for every batch, so an updated dimension is seen without a restart.
+ */
+export interface EnrichmentDefinition {
+  /** `<layer>.<table>`: a table in the stream's bronze, silver or gold schema (catalog or lake), such as `silver.devices`. */
+  readonly table: string;
+  /** String, integer or boolean fields, matched to the table's columns of the same names; one row per key is used. */
+  readonly keys: readonly string[];
+  /** Columns of the table added to silver; none may be a field of the event or another enrichment's column. */
+  readonly columns: readonly string[];
+  /**
+   * A row whose keys match nothing: `keep` it in silver with null columns, or send it to quarantine as
+   * `unknown_reference:<table>`.
+   * @default 'keep'
+   */
+  readonly onMissing?: 'keep' | 'quarantine';
+}
+
 export interface TumblingWindowDefinition {
   readonly id: string;
   readonly type: 'tumbling';
@@ -240,6 +259,8 @@ export interface StreamDefinition {
   readonly watermark: Duration;
   /** @default [] */
   readonly standardize?: readonly StandardizationDefinition[];
+  /** @default [] (no reference data joined) */
+  readonly enrichment?: readonly EnrichmentDefinition[];
   /** At least one. */
   readonly windows: readonly WindowDefinition[];
   readonly aggregation: AggregationDefinition;

@@ -85,6 +85,10 @@ export interface StreamSpecDocument {
   source: StreamSpecSource;
   watermark: StreamSpecDuration;
   standardize?: StreamSpecStandardization[];
+  /**
+   * Reference data joined to each silver batch (the table's current version, re-read per batch)
+   */
+  enrichment?: StreamSpecEnrichment[];
   windows: StreamSpecWindow[];
   aggregation: {
     dimensions: StreamSpecIdentifier[];
@@ -146,4 +150,16 @@ export interface StreamSpecStandardization {
   unitField: StreamSpecIdentifier;
   from: StreamSpecTemperatureUnit;
   to: StreamSpecTemperatureUnit;
+}
+/**
+ * A stream-to-static join: silver rows get `columns` from `table` where `keys` match; `onMissing` says what a row without a match becomes.
+ */
+export interface StreamSpecEnrichment {
+  table: string;
+  keys: StreamSpecIdentifier[];
+  columns: StreamSpecIdentifier[];
+  /**
+   * keep: the row stays in silver with null columns; quarantine: the row goes to quarantine as unknown_reference:<table>
+   */
+  onMissing?: 'keep' | 'quarantine';
 }

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"x-renamed-keys":{"deviceField":"entityField"},"required":["specVersion","name","schema","eventTimeField","eventIdField","entityField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"entityField":{"$ref":"#/$defs/identifier","description":"the field naming the entity an event belongs to (a device, a user, a store); a string, long or integer field"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"}}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"x-renamed-keys":{"deviceField":"entityField"},"required":["specVersion","name","schema","eventTimeField","eventIdField","entityField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"entityField":{"$ref":"#/$defs/identifier","description":"the field naming the entity an event belongs to (a device, a user, a store); a string, long or integer field"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"enrichment":{"description":"Reference data joined to each silver batch (the table's current version, re-read per batch)","type":"array","default":[],"items":{"$ref":"#/$defs/enrichment"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"}}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"enrichment":{"description":"A stream-to-static join: silver rows get `columns` from `table` where `keys` match; `onMissing` says what a row without a match becomes.","type":"object","additionalProperties":false,"required":["table","keys","columns"],"properties":{"table":{"type":"string","pattern":"^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$","x-allowed":"a layer and a table name: bronze, silver or gold, a dot, then a snake_case identifier (the table lives in that layer's schema of the stream's catalog or lake)"},"keys":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"columns":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"onMissing":{"description":"keep: the row stays in silver with null columns; quarantine: the row goes to quarantine as unknown_reference:<table>","enum":["keep","quarantine"],"default":"keep"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
 const schema33 = {"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"};
 const schema39 = {"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"};
 const func1 = Object.prototype.hasOwnProperty;
@@ -906,12 +906,264 @@ return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema45 = {"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]};
+const schema45 = {"description":"A stream-to-static join: silver rows get `columns` from `table` where `keys` match; `onMissing` says what a row without a match becomes.","type":"object","additionalProperties":false,"required":["table","keys","columns"],"properties":{"table":{"type":"string","pattern":"^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$","x-allowed":"a layer and a table name: bronze, silver or gold, a dot, then a snake_case identifier (the table lives in that layer's schema of the stream's catalog or lake)"},"keys":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"columns":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"onMissing":{"description":"keep: the row stays in silver with null columns; quarantine: the row goes to quarantine as unknown_reference:<table>","enum":["keep","quarantine"],"default":"keep"}}};
+const pattern14 = new RegExp("^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$", "u");
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate27.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.table === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema45.required,parentSchema:schema45,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.keys === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "keys"},message:"must have required property '"+"keys"+"'",schema:schema45.required,parentSchema:schema45,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.columns === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema45.required,parentSchema:schema45,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "table") || (key0 === "keys")) || (key0 === "columns")) || (key0 === "onMissing"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.table !== undefined){
+let data0 = data.table;
+if(typeof data0 === "string"){
+if(!pattern14.test(data0)){
+const err4 = {instancePath:instancePath+"/table",schemaPath:"#/properties/table/pattern",keyword:"pattern",params:{pattern: "^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$",parentSchema:schema45.properties.table,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/table",schemaPath:"#/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.table.type,parentSchema:schema45.properties.table,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.keys !== undefined){
+let data1 = data.keys;
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err6 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema45.properties.keys,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err7 = {instancePath:instancePath+"/keys/" + i0,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/keys/" + i0,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+let i1 = data1.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data1[i1], data1[j0])){
+const err9 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema45.properties.keys,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.keys.type,parentSchema:schema45.properties.keys,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.columns !== undefined){
+let data3 = data.columns;
+if(Array.isArray(data3)){
+if(data3.length < 1){
+const err11 = {instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema45.properties.columns,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const len1 = data3.length;
+for(let i2=0; i2<len1; i2++){
+let data4 = data3[i2];
+if(typeof data4 === "string"){
+if(!pattern5.test(data4)){
+const err12 = {instancePath:instancePath+"/columns/" + i2,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/columns/" + i2,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+let i3 = data3.length;
+let j1;
+if(i3 > 1){
+outer1:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data3[i3], data3[j1])){
+const err14 = {instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema45.properties.columns,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.columns.type,parentSchema:schema45.properties.columns,data:data3};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.onMissing !== undefined){
+let data5 = data.onMissing;
+if(!((data5 === "keep") || (data5 === "quarantine"))){
+const err16 = {instancePath:instancePath+"/onMissing",schemaPath:"#/properties/onMissing/enum",keyword:"enum",params:{allowedValues: schema45.properties.onMissing.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.onMissing.enum,parentSchema:schema45.properties.onMissing,data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema48 = {"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]};
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -962,7 +1214,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema45.allOf[0].then.required,parentSchema:schema45.allOf[0].then,data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema48.allOf[0].then.required,parentSchema:schema48.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -972,7 +1224,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.type === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.allOf[0].then.required,parentSchema:schema45.allOf[0].then,data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema48.allOf[0].then.required,parentSchema:schema48.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -982,7 +1234,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.duration === undefined){
-const err4 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema45.allOf[0].then.required,parentSchema:schema45.allOf[0].then,data};
+const err4 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema48.allOf[0].then.required,parentSchema:schema48.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -993,7 +1245,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "id") || (key0 === "type")) || (key0 === "duration"))){
-const err5 = {instancePath,schemaPath:"#/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45.allOf[0].then,data};
+const err5 = {instancePath,schemaPath:"#/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema48.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1036,7 +1288,7 @@ var props0 = true;
 }
 }
 if(!valid1){
-const err8 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.allOf[0].if,parentSchema:schema45.allOf[0],data};
+const err8 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema48.allOf[0].if,parentSchema:schema48.allOf[0],data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1089,7 +1341,7 @@ if(_valid1){
 const _errs14 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err11 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema45.allOf[1].then.required,parentSchema:schema45.allOf[1].then,data};
+const err11 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema48.allOf[1].then.required,parentSchema:schema48.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1099,7 +1351,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data.type === undefined){
-const err12 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.allOf[1].then.required,parentSchema:schema45.allOf[1].then,data};
+const err12 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema48.allOf[1].then.required,parentSchema:schema48.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1109,7 +1361,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data.duration === undefined){
-const err13 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema45.allOf[1].then.required,parentSchema:schema45.allOf[1].then,data};
+const err13 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema48.allOf[1].then.required,parentSchema:schema48.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1119,7 +1371,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data.slide === undefined){
-const err14 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "slide"},message:"must have required property '"+"slide"+"'",schema:schema45.allOf[1].then.required,parentSchema:schema45.allOf[1].then,data};
+const err14 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "slide"},message:"must have required property '"+"slide"+"'",schema:schema48.allOf[1].then.required,parentSchema:schema48.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1130,7 +1382,7 @@ errors++;
 }
 for(const key1 in data){
 if(!((((key1 === "id") || (key1 === "type")) || (key1 === "duration")) || (key1 === "slide"))){
-const err15 = {instancePath,schemaPath:"#/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema45.allOf[1].then,data};
+const err15 = {instancePath,schemaPath:"#/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema48.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1198,7 +1450,7 @@ var props1 = true;
 }
 }
 if(!valid5){
-const err20 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.allOf[1].if,parentSchema:schema45.allOf[1],data};
+const err20 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema48.allOf[1].if,parentSchema:schema48.allOf[1],data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1260,7 +1512,7 @@ if(_valid2){
 const _errs26 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err23 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema45.allOf[2].then.required,parentSchema:schema45.allOf[2].then,data};
+const err23 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema48.allOf[2].then.required,parentSchema:schema48.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1270,7 +1522,7 @@ vErrors.push(err23);
 errors++;
 }
 if(data.type === undefined){
-const err24 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.allOf[2].then.required,parentSchema:schema45.allOf[2].then,data};
+const err24 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema48.allOf[2].then.required,parentSchema:schema48.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1280,7 +1532,7 @@ vErrors.push(err24);
 errors++;
 }
 if(data.gap === undefined){
-const err25 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "gap"},message:"must have required property '"+"gap"+"'",schema:schema45.allOf[2].then.required,parentSchema:schema45.allOf[2].then,data};
+const err25 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "gap"},message:"must have required property '"+"gap"+"'",schema:schema48.allOf[2].then.required,parentSchema:schema48.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1291,7 +1543,7 @@ errors++;
 }
 for(const key2 in data){
 if(!(((key2 === "id") || (key2 === "type")) || (key2 === "gap"))){
-const err26 = {instancePath,schemaPath:"#/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema45.allOf[2].then,data};
+const err26 = {instancePath,schemaPath:"#/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema48.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1334,7 +1586,7 @@ var props2 = true;
 }
 }
 if(!valid10){
-const err29 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema45.allOf[2].if,parentSchema:schema45.allOf[2],data};
+const err29 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema48.allOf[2].if,parentSchema:schema48.allOf[2],data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1354,7 +1606,7 @@ Object.assign(props0, props2);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err30 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err30 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1364,7 +1616,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data.type === undefined){
-const err31 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema45.required,parentSchema:schema45,data};
+const err31 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1406,7 +1658,7 @@ errors++;
 if(data.type !== undefined){
 let data8 = data.type;
 if(!(((data8 === "tumbling") || (data8 === "sliding")) || (data8 === "session"))){
-const err34 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema45.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.type.enum,parentSchema:schema45.properties.type,data:data8};
+const err34 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema48.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema48.properties.type.enum,parentSchema:schema48.properties.type,data:data8};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1418,7 +1670,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1427,19 +1679,19 @@ vErrors.push(err35);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate29.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate27.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate29.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema53 = {"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]};
-const schema61 = {"enum":["info","warning","critical"]};
+const schema56 = {"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]};
+const schema64 = {"enum":["info","warning","critical"]};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1490,7 +1742,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[0].then.required,parentSchema:schema53.allOf[0].then,data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema56.allOf[0].then.required,parentSchema:schema56.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1500,7 +1752,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.type === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[0].then.required,parentSchema:schema53.allOf[0].then,data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema56.allOf[0].then.required,parentSchema:schema56.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1510,7 +1762,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.field === undefined){
-const err4 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema53.allOf[0].then.required,parentSchema:schema53.allOf[0].then,data};
+const err4 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema56.allOf[0].then.required,parentSchema:schema56.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1520,7 +1772,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.operator === undefined){
-const err5 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'",schema:schema53.allOf[0].then.required,parentSchema:schema53.allOf[0].then,data};
+const err5 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'",schema:schema56.allOf[0].then.required,parentSchema:schema56.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1530,7 +1782,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.value === undefined){
-const err6 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema53.allOf[0].then.required,parentSchema:schema53.allOf[0].then,data};
+const err6 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema56.allOf[0].then.required,parentSchema:schema56.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1540,7 +1792,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.severity === undefined){
-const err7 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[0].then.required,parentSchema:schema53.allOf[0].then,data};
+const err7 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema56.allOf[0].then.required,parentSchema:schema56.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1551,7 +1803,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "id") || (key0 === "type")) || (key0 === "severity")) || (key0 === "field")) || (key0 === "operator")) || (key0 === "value")) || (key0 === "condition"))){
-const err8 = {instancePath,schemaPath:"#/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[0].then,data};
+const err8 = {instancePath,schemaPath:"#/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1589,7 +1841,7 @@ errors++;
 if(data.operator !== undefined){
 let data2 = data.operator;
 if(!((((data2 === ">") || (data2 === ">=")) || (data2 === "<")) || (data2 === "<="))){
-const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/allOf/0/then/properties/operator/enum",keyword:"enum",params:{allowedValues: schema53.allOf[0].then.properties.operator.enum},message:"must be equal to one of the allowed values",schema:schema53.allOf[0].then.properties.operator.enum,parentSchema:schema53.allOf[0].then.properties.operator,data:data2};
+const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/allOf/0/then/properties/operator/enum",keyword:"enum",params:{allowedValues: schema56.allOf[0].then.properties.operator.enum},message:"must be equal to one of the allowed values",schema:schema56.allOf[0].then.properties.operator.enum,parentSchema:schema56.allOf[0].then.properties.operator,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1602,7 +1854,7 @@ errors++;
 if(data.value !== undefined){
 let data3 = data.value;
 if(!(typeof data3 == "number")){
-const err12 = {instancePath:instancePath+"/value",schemaPath:"#/allOf/0/then/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.allOf[0].then.properties.value.type,parentSchema:schema53.allOf[0].then.properties.value,data:data3};
+const err12 = {instancePath:instancePath+"/value",schemaPath:"#/allOf/0/then/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema56.allOf[0].then.properties.value.type,parentSchema:schema56.allOf[0].then.properties.value,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1616,7 +1868,7 @@ if(data.condition !== undefined){
 let data4 = data.condition;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.field === undefined){
-const err13 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema53.allOf[0].then.properties.condition.required,parentSchema:schema53.allOf[0].then.properties.condition,data:data4};
+const err13 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema56.allOf[0].then.properties.condition.required,parentSchema:schema56.allOf[0].then.properties.condition,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1626,7 +1878,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data4.equals === undefined){
-const err14 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/required",keyword:"required",params:{missingProperty: "equals"},message:"must have required property '"+"equals"+"'",schema:schema53.allOf[0].then.properties.condition.required,parentSchema:schema53.allOf[0].then.properties.condition,data:data4};
+const err14 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/required",keyword:"required",params:{missingProperty: "equals"},message:"must have required property '"+"equals"+"'",schema:schema56.allOf[0].then.properties.condition.required,parentSchema:schema56.allOf[0].then.properties.condition,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1637,7 +1889,7 @@ errors++;
 }
 for(const key1 in data4){
 if(!((key1 === "field") || (key1 === "equals"))){
-const err15 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[0].then.properties.condition,data:data4};
+const err15 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema56.allOf[0].then.properties.condition,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1675,7 +1927,7 @@ errors++;
 if(data4.equals !== undefined){
 let data6 = data4.equals;
 if(((typeof data6 !== "string") && (!(typeof data6 == "number"))) && (typeof data6 !== "boolean")){
-const err18 = {instancePath:instancePath+"/condition/equals",schemaPath:"#/allOf/0/then/properties/condition/properties/equals/type",keyword:"type",params:{type: schema53.allOf[0].then.properties.condition.properties.equals.type},message:"must be string,number,boolean",schema:schema53.allOf[0].then.properties.condition.properties.equals.type,parentSchema:schema53.allOf[0].then.properties.condition.properties.equals,data:data6};
+const err18 = {instancePath:instancePath+"/condition/equals",schemaPath:"#/allOf/0/then/properties/condition/properties/equals/type",keyword:"type",params:{type: schema56.allOf[0].then.properties.condition.properties.equals.type},message:"must be string,number,boolean",schema:schema56.allOf[0].then.properties.condition.properties.equals.type,parentSchema:schema56.allOf[0].then.properties.condition.properties.equals,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1687,7 +1939,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.allOf[0].then.properties.condition.type,parentSchema:schema53.allOf[0].then.properties.condition,data:data4};
+const err19 = {instancePath:instancePath+"/condition",schemaPath:"#/allOf/0/then/properties/condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.allOf[0].then.properties.condition.type,parentSchema:schema56.allOf[0].then.properties.condition,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1705,7 +1957,7 @@ var props0 = true;
 }
 }
 if(!valid1){
-const err20 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[0].if,parentSchema:schema53.allOf[0],data};
+const err20 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema56.allOf[0].if,parentSchema:schema56.allOf[0],data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1758,7 +2010,7 @@ if(_valid1){
 const _errs25 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err23 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+const err23 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema56.allOf[1].then.required,parentSchema:schema56.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1768,7 +2020,7 @@ vErrors.push(err23);
 errors++;
 }
 if(data.type === undefined){
-const err24 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+const err24 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema56.allOf[1].then.required,parentSchema:schema56.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1778,7 +2030,7 @@ vErrors.push(err24);
 errors++;
 }
 if(data.field === undefined){
-const err25 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+const err25 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema56.allOf[1].then.required,parentSchema:schema56.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1788,7 +2040,7 @@ vErrors.push(err25);
 errors++;
 }
 if(data.increasePercent === undefined){
-const err26 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "increasePercent"},message:"must have required property '"+"increasePercent"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+const err26 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "increasePercent"},message:"must have required property '"+"increasePercent"+"'",schema:schema56.allOf[1].then.required,parentSchema:schema56.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1798,7 +2050,7 @@ vErrors.push(err26);
 errors++;
 }
 if(data.within === undefined){
-const err27 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "within"},message:"must have required property '"+"within"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+const err27 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "within"},message:"must have required property '"+"within"+"'",schema:schema56.allOf[1].then.required,parentSchema:schema56.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1808,7 +2060,7 @@ vErrors.push(err27);
 errors++;
 }
 if(data.severity === undefined){
-const err28 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+const err28 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema56.allOf[1].then.required,parentSchema:schema56.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1819,7 +2071,7 @@ errors++;
 }
 for(const key2 in data){
 if(!((((((key2 === "id") || (key2 === "type")) || (key2 === "severity")) || (key2 === "field")) || (key2 === "increasePercent")) || (key2 === "within"))){
-const err29 = {instancePath,schemaPath:"#/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[1].then,data};
+const err29 = {instancePath,schemaPath:"#/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema56.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1858,7 +2110,7 @@ if(data.increasePercent !== undefined){
 let data9 = data.increasePercent;
 if(typeof data9 == "number"){
 if(data9 <= 0 || isNaN(data9)){
-const err32 = {instancePath:instancePath+"/increasePercent",schemaPath:"#/allOf/1/then/properties/increasePercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema53.allOf[1].then.properties.increasePercent,data:data9};
+const err32 = {instancePath:instancePath+"/increasePercent",schemaPath:"#/allOf/1/then/properties/increasePercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema56.allOf[1].then.properties.increasePercent,data:data9};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1869,7 +2121,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/increasePercent",schemaPath:"#/allOf/1/then/properties/increasePercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema53.allOf[1].then.properties.increasePercent.type,parentSchema:schema53.allOf[1].then.properties.increasePercent,data:data9};
+const err33 = {instancePath:instancePath+"/increasePercent",schemaPath:"#/allOf/1/then/properties/increasePercent/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema56.allOf[1].then.properties.increasePercent.type,parentSchema:schema56.allOf[1].then.properties.increasePercent,data:data9};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1912,7 +2164,7 @@ var props1 = true;
 }
 }
 if(!valid7){
-const err36 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[1].if,parentSchema:schema53.allOf[1],data};
+const err36 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema56.allOf[1].if,parentSchema:schema56.allOf[1],data};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1974,7 +2226,7 @@ if(_valid2){
 const _errs39 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err39 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
+const err39 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema56.allOf[2].then.required,parentSchema:schema56.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1984,7 +2236,7 @@ vErrors.push(err39);
 errors++;
 }
 if(data.type === undefined){
-const err40 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
+const err40 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema56.allOf[2].then.required,parentSchema:schema56.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1994,7 +2246,7 @@ vErrors.push(err40);
 errors++;
 }
 if(data.timeout === undefined){
-const err41 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
+const err41 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema56.allOf[2].then.required,parentSchema:schema56.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2004,7 +2256,7 @@ vErrors.push(err41);
 errors++;
 }
 if(data.severity === undefined){
-const err42 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
+const err42 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema56.allOf[2].then.required,parentSchema:schema56.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2015,7 +2267,7 @@ errors++;
 }
 for(const key3 in data){
 if(!((((key3 === "id") || (key3 === "type")) || (key3 === "severity")) || (key3 === "timeout"))){
-const err43 = {instancePath,schemaPath:"#/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[2].then,data};
+const err43 = {instancePath,schemaPath:"#/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema56.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2058,7 +2310,7 @@ var props2 = true;
 }
 }
 if(!valid12){
-const err46 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[2].if,parentSchema:schema53.allOf[2],data};
+const err46 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema56.allOf[2].if,parentSchema:schema56.allOf[2],data};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2120,7 +2372,7 @@ if(_valid3){
 const _errs48 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err49 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
+const err49 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema56.allOf[3].then.required,parentSchema:schema56.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2130,7 +2382,7 @@ vErrors.push(err49);
 errors++;
 }
 if(data.type === undefined){
-const err50 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
+const err50 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema56.allOf[3].then.required,parentSchema:schema56.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2140,7 +2392,7 @@ vErrors.push(err50);
 errors++;
 }
 if(data.field === undefined){
-const err51 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
+const err51 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema56.allOf[3].then.required,parentSchema:schema56.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2150,7 +2402,7 @@ vErrors.push(err51);
 errors++;
 }
 if(data.values === undefined){
-const err52 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
+const err52 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema56.allOf[3].then.required,parentSchema:schema56.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2160,7 +2412,7 @@ vErrors.push(err52);
 errors++;
 }
 if(data.severity === undefined){
-const err53 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.allOf[3].then.required,parentSchema:schema53.allOf[3].then,data};
+const err53 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema56.allOf[3].then.required,parentSchema:schema56.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2171,7 +2423,7 @@ errors++;
 }
 for(const key4 in data){
 if(!(((((key4 === "id") || (key4 === "type")) || (key4 === "severity")) || (key4 === "field")) || (key4 === "values"))){
-const err54 = {instancePath,schemaPath:"#/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema53.allOf[3].then,data};
+const err54 = {instancePath,schemaPath:"#/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema56.allOf[3].then,data};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2210,7 +2462,7 @@ if(data.values !== undefined){
 let data15 = data.values;
 if(Array.isArray(data15)){
 if(data15.length < 1){
-const err57 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema53.allOf[3].then.properties.values,data:data15};
+const err57 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema56.allOf[3].then.properties.values,data:data15};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2223,7 +2475,7 @@ const len0 = data15.length;
 for(let i0=0; i0<len0; i0++){
 let data16 = data15[i0];
 if(typeof data16 !== "string"){
-const err58 = {instancePath:instancePath+"/values/" + i0,schemaPath:"#/allOf/3/then/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.allOf[3].then.properties.values.items.type,parentSchema:schema53.allOf[3].then.properties.values.items,data:data16};
+const err58 = {instancePath:instancePath+"/values/" + i0,schemaPath:"#/allOf/3/then/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.allOf[3].then.properties.values.items.type,parentSchema:schema56.allOf[3].then.properties.values.items,data:data16};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2244,7 +2496,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err59 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema53.allOf[3].then.properties.values,data:data15};
+const err59 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema56.allOf[3].then.properties.values,data:data15};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2259,7 +2511,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.allOf[3].then.properties.values.type,parentSchema:schema53.allOf[3].then.properties.values,data:data15};
+const err60 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/3/then/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.allOf[3].then.properties.values.type,parentSchema:schema56.allOf[3].then.properties.values,data:data15};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2277,7 +2529,7 @@ var props3 = true;
 }
 }
 if(!valid16){
-const err61 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[3].if,parentSchema:schema53.allOf[3],data};
+const err61 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema56.allOf[3].if,parentSchema:schema56.allOf[3],data};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2297,7 +2549,7 @@ Object.assign(props0, props3);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err62 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err62 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema56.required,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2307,7 +2559,7 @@ vErrors.push(err62);
 errors++;
 }
 if(data.type === undefined){
-const err63 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err63 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema56.required,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2317,7 +2569,7 @@ vErrors.push(err63);
 errors++;
 }
 if(data.severity === undefined){
-const err64 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err64 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema56.required,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2360,7 +2612,7 @@ errors++;
 if(data.type !== undefined){
 let data18 = data.type;
 if(!((((data18 === "threshold") || (data18 === "spike")) || (data18 === "missing")) || (data18 === "status"))){
-const err67 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema53.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema53.properties.type.enum,parentSchema:schema53.properties.type,data:data18};
+const err67 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema56.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema56.properties.type.enum,parentSchema:schema56.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2373,7 +2625,7 @@ errors++;
 if(data.severity !== undefined){
 let data19 = data.severity;
 if(!(((data19 === "info") || (data19 === "warning")) || (data19 === "critical"))){
-const err68 = {instancePath:instancePath+"/severity",schemaPath:"#/$defs/severity/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values",schema:schema61.enum,parentSchema:schema61,data:data19};
+const err68 = {instancePath:instancePath+"/severity",schemaPath:"#/$defs/severity/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values",schema:schema64.enum,parentSchema:schema64,data:data19};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2385,7 +2637,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+const err69 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2394,11 +2646,11 @@ vErrors.push(err69);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate31.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate29.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate31.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2793,11 +3045,19 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.windows !== undefined){
-let data13 = data.windows;
+if(data.enrichment !== undefined){
+let data13 = data.enrichment;
 if(Array.isArray(data13)){
-if(data13.length < 1){
-const err31 = {instancePath:instancePath+"/windows",schemaPath:"#/properties/windows/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.windows,data:data13};
+const len2 = data13.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate27(data13[i2], {instancePath:instancePath+"/enrichment/" + i2,parentData:data13,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/enrichment",schemaPath:"#/properties/enrichment/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.enrichment.type,parentSchema:schema31.properties.enrichment,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2806,16 +3066,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-const len2 = data13.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate27(data13[i2], {instancePath:instancePath+"/windows/" + i2,parentData:data13,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
 }
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/windows",schemaPath:"#/properties/windows/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.windows.type,parentSchema:schema31.properties.windows,data:data13};
+if(data.windows !== undefined){
+let data15 = data.windows;
+if(Array.isArray(data15)){
+if(data15.length < 1){
+const err32 = {instancePath:instancePath+"/windows",schemaPath:"#/properties/windows/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.windows,data:data15};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2824,12 +3080,16 @@ vErrors.push(err32);
 }
 errors++;
 }
+const len3 = data15.length;
+for(let i3=0; i3<len3; i3++){
+if(!(validate29(data15[i3], {instancePath:instancePath+"/windows/" + i3,parentData:data15,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
 }
-if(data.aggregation !== undefined){
-let data15 = data.aggregation;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.dimensions === undefined){
-const err33 = {instancePath:instancePath+"/aggregation",schemaPath:"#/properties/aggregation/required",keyword:"required",params:{missingProperty: "dimensions"},message:"must have required property '"+"dimensions"+"'",schema:schema31.properties.aggregation.required,parentSchema:schema31.properties.aggregation,data:data15};
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/windows",schemaPath:"#/properties/windows/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.windows.type,parentSchema:schema31.properties.windows,data:data15};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2838,8 +3098,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data15.measures === undefined){
-const err34 = {instancePath:instancePath+"/aggregation",schemaPath:"#/properties/aggregation/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema31.properties.aggregation.required,parentSchema:schema31.properties.aggregation,data:data15};
+}
+if(data.aggregation !== undefined){
+let data17 = data.aggregation;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.dimensions === undefined){
+const err34 = {instancePath:instancePath+"/aggregation",schemaPath:"#/properties/aggregation/required",keyword:"required",params:{missingProperty: "dimensions"},message:"must have required property '"+"dimensions"+"'",schema:schema31.properties.aggregation.required,parentSchema:schema31.properties.aggregation,data:data17};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2848,9 +3112,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-for(const key2 in data15){
-if(!((key2 === "dimensions") || (key2 === "measures"))){
-const err35 = {instancePath:instancePath+"/aggregation",schemaPath:"#/properties/aggregation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.aggregation,data:data15};
+if(data17.measures === undefined){
+const err35 = {instancePath:instancePath+"/aggregation",schemaPath:"#/properties/aggregation/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema31.properties.aggregation.required,parentSchema:schema31.properties.aggregation,data:data17};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2859,12 +3122,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-if(data15.dimensions !== undefined){
-let data16 = data15.dimensions;
-if(Array.isArray(data16)){
-if(data16.length < 1){
-const err36 = {instancePath:instancePath+"/aggregation/dimensions",schemaPath:"#/properties/aggregation/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.aggregation.properties.dimensions,data:data16};
+for(const key2 in data17){
+if(!((key2 === "dimensions") || (key2 === "measures"))){
+const err36 = {instancePath:instancePath+"/aggregation",schemaPath:"#/properties/aggregation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.aggregation,data:data17};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2873,12 +3133,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-const len3 = data16.length;
-for(let i3=0; i3<len3; i3++){
-let data17 = data16[i3];
-if(typeof data17 === "string"){
-if(!pattern5.test(data17)){
-const err37 = {instancePath:instancePath+"/aggregation/dimensions/" + i3,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data17};
+}
+if(data17.dimensions !== undefined){
+let data18 = data17.dimensions;
+if(Array.isArray(data18)){
+if(data18.length < 1){
+const err37 = {instancePath:instancePath+"/aggregation/dimensions",schemaPath:"#/properties/aggregation/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.aggregation.properties.dimensions,data:data18};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2887,9 +3147,12 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/aggregation/dimensions/" + i3,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data17};
+const len4 = data18.length;
+for(let i4=0; i4<len4; i4++){
+let data19 = data18[i4];
+if(typeof data19 === "string"){
+if(!pattern5.test(data19)){
+const err38 = {instancePath:instancePath+"/aggregation/dimensions/" + i4,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data19};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2899,19 +3162,30 @@ vErrors.push(err38);
 errors++;
 }
 }
-let i4 = data16.length;
-let j0;
-if(i4 > 1){
-outer0:
-for(;i4--;){
-for(j0 = i4; j0--;){
-if(func0(data16[i4], data16[j0])){
-const err39 = {instancePath:instancePath+"/aggregation/dimensions",schemaPath:"#/properties/aggregation/properties/dimensions/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema31.properties.aggregation.properties.dimensions,data:data16};
+else {
+const err39 = {instancePath:instancePath+"/aggregation/dimensions/" + i4,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data19};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
+}
+errors++;
+}
+}
+let i5 = data18.length;
+let j0;
+if(i5 > 1){
+outer0:
+for(;i5--;){
+for(j0 = i5; j0--;){
+if(func0(data18[i5], data18[j0])){
+const err40 = {instancePath:instancePath+"/aggregation/dimensions",schemaPath:"#/properties/aggregation/properties/dimensions/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema31.properties.aggregation.properties.dimensions,data:data18};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
 }
 errors++;
 break outer0;
@@ -2921,21 +3195,7 @@ break outer0;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/aggregation/dimensions",schemaPath:"#/properties/aggregation/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.aggregation.properties.dimensions.type,parentSchema:schema31.properties.aggregation.properties.dimensions,data:data16};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-if(data15.measures !== undefined){
-let data18 = data15.measures;
-if(Array.isArray(data18)){
-if(data18.length < 1){
-const err41 = {instancePath:instancePath+"/aggregation/measures",schemaPath:"#/properties/aggregation/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.aggregation.properties.measures,data:data18};
+const err41 = {instancePath:instancePath+"/aggregation/dimensions",schemaPath:"#/properties/aggregation/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.aggregation.properties.dimensions.type,parentSchema:schema31.properties.aggregation.properties.dimensions,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2944,12 +3204,12 @@ vErrors.push(err41);
 }
 errors++;
 }
-const len4 = data18.length;
-for(let i5=0; i5<len4; i5++){
-let data19 = data18[i5];
-if(typeof data19 === "string"){
-if(!pattern5.test(data19)){
-const err42 = {instancePath:instancePath+"/aggregation/measures/" + i5,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data19};
+}
+if(data17.measures !== undefined){
+let data20 = data17.measures;
+if(Array.isArray(data20)){
+if(data20.length < 1){
+const err42 = {instancePath:instancePath+"/aggregation/measures",schemaPath:"#/properties/aggregation/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.aggregation.properties.measures,data:data20};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2958,9 +3218,12 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-else {
-const err43 = {instancePath:instancePath+"/aggregation/measures/" + i5,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data19};
+const len5 = data20.length;
+for(let i6=0; i6<len5; i6++){
+let data21 = data20[i6];
+if(typeof data21 === "string"){
+if(!pattern5.test(data21)){
+const err43 = {instancePath:instancePath+"/aggregation/measures/" + i6,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data21};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2970,19 +3233,30 @@ vErrors.push(err43);
 errors++;
 }
 }
-let i6 = data18.length;
-let j1;
-if(i6 > 1){
-outer1:
-for(;i6--;){
-for(j1 = i6; j1--;){
-if(func0(data18[i6], data18[j1])){
-const err44 = {instancePath:instancePath+"/aggregation/measures",schemaPath:"#/properties/aggregation/properties/measures/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i6+" are identical)",schema:true,parentSchema:schema31.properties.aggregation.properties.measures,data:data18};
+else {
+const err44 = {instancePath:instancePath+"/aggregation/measures/" + i6,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data21};
 if(vErrors === null){
 vErrors = [err44];
 }
 else {
 vErrors.push(err44);
+}
+errors++;
+}
+}
+let i7 = data20.length;
+let j1;
+if(i7 > 1){
+outer1:
+for(;i7--;){
+for(j1 = i7; j1--;){
+if(func0(data20[i7], data20[j1])){
+const err45 = {instancePath:instancePath+"/aggregation/measures",schemaPath:"#/properties/aggregation/properties/measures/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema31.properties.aggregation.properties.measures,data:data20};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
 }
 errors++;
 break outer1;
@@ -2992,19 +3266,7 @@ break outer1;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/aggregation/measures",schemaPath:"#/properties/aggregation/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.aggregation.properties.measures.type,parentSchema:schema31.properties.aggregation.properties.measures,data:data18};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/aggregation",schemaPath:"#/properties/aggregation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.aggregation.type,parentSchema:schema31.properties.aggregation,data:data15};
+const err46 = {instancePath:instancePath+"/aggregation/measures",schemaPath:"#/properties/aggregation/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.aggregation.properties.measures.type,parentSchema:schema31.properties.aggregation.properties.measures,data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -3014,19 +3276,9 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data.anomalies !== undefined){
-let data20 = data.anomalies;
-if(Array.isArray(data20)){
-const len5 = data20.length;
-for(let i7=0; i7<len5; i7++){
-if(!(validate29(data20[i7], {instancePath:instancePath+"/anomalies/" + i7,parentData:data20,parentDataProperty:i7,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err47 = {instancePath:instancePath+"/anomalies",schemaPath:"#/properties/anomalies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.anomalies.type,parentSchema:schema31.properties.anomalies,data:data20};
+const err47 = {instancePath:instancePath+"/aggregation",schemaPath:"#/properties/aggregation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.aggregation.type,parentSchema:schema31.properties.aggregation,data:data17};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -3036,11 +3288,19 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data.features !== undefined){
-let data22 = data.features;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.field === undefined){
-const err48 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema31.properties.features.required,parentSchema:schema31.properties.features,data:data22};
+if(data.anomalies !== undefined){
+let data22 = data.anomalies;
+if(Array.isArray(data22)){
+const len6 = data22.length;
+for(let i8=0; i8<len6; i8++){
+if(!(validate31(data22[i8], {instancePath:instancePath+"/anomalies/" + i8,parentData:data22,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/anomalies",schemaPath:"#/properties/anomalies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.anomalies.type,parentSchema:schema31.properties.anomalies,data:data22};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -3049,8 +3309,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data22.window === undefined){
-const err49 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "window"},message:"must have required property '"+"window"+"'",schema:schema31.properties.features.required,parentSchema:schema31.properties.features,data:data22};
+}
+if(data.features !== undefined){
+let data24 = data.features;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.field === undefined){
+const err49 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema31.properties.features.required,parentSchema:schema31.properties.features,data:data24};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -3059,9 +3323,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-for(const key3 in data22){
-if(!((key3 === "field") || (key3 === "window"))){
-const err50 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.features,data:data22};
+if(data24.window === undefined){
+const err50 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "window"},message:"must have required property '"+"window"+"'",schema:schema31.properties.features.required,parentSchema:schema31.properties.features,data:data24};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -3070,12 +3333,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data22.field !== undefined){
-let data23 = data22.field;
-if(typeof data23 === "string"){
-if(!pattern5.test(data23)){
-const err51 = {instancePath:instancePath+"/features/field",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data23};
+for(const key3 in data24){
+if(!((key3 === "field") || (key3 === "window"))){
+const err51 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.features,data:data24};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -3085,8 +3345,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-else {
-const err52 = {instancePath:instancePath+"/features/field",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data23};
+if(data24.field !== undefined){
+let data25 = data24.field;
+if(typeof data25 === "string"){
+if(!pattern5.test(data25)){
+const err52 = {instancePath:instancePath+"/features/field",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data25};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -3096,11 +3359,8 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data22.window !== undefined){
-let data24 = data22.window;
-if(typeof data24 === "string"){
-if(!pattern11.test(data24)){
-const err53 = {instancePath:instancePath+"/features/window",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data24};
+else {
+const err53 = {instancePath:instancePath+"/features/field",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data25};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -3110,8 +3370,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-else {
-const err54 = {instancePath:instancePath+"/features/window",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data24};
+if(data24.window !== undefined){
+let data26 = data24.window;
+if(typeof data26 === "string"){
+if(!pattern11.test(data26)){
+const err54 = {instancePath:instancePath+"/features/window",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data26};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -3121,9 +3384,8 @@ vErrors.push(err54);
 errors++;
 }
 }
-}
 else {
-const err55 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.features.type,parentSchema:schema31.properties.features,data:data22};
+const err55 = {instancePath:instancePath+"/features/window",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data26};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -3133,11 +3395,9 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data.target !== undefined){
-let data25 = data.target;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.catalog === undefined){
-const err56 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "catalog"},message:"must have required property '"+"catalog"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data25};
+}
+else {
+const err56 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.features.type,parentSchema:schema31.properties.features,data:data24};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -3146,8 +3406,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data25.schemas === undefined){
-const err57 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "schemas"},message:"must have required property '"+"schemas"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data25};
+}
+if(data.target !== undefined){
+let data27 = data.target;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.catalog === undefined){
+const err57 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "catalog"},message:"must have required property '"+"catalog"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data27};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -3156,8 +3420,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data25.table === undefined){
-const err58 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data25};
+if(data27.schemas === undefined){
+const err58 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "schemas"},message:"must have required property '"+"schemas"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data27};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -3166,9 +3430,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-for(const key4 in data25){
-if(!(((key4 === "catalog") || (key4 === "schemas")) || (key4 === "table"))){
-const err59 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target,data:data25};
+if(data27.table === undefined){
+const err59 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data27};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -3177,11 +3440,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data25.catalog !== undefined){
-let data26 = data25.catalog;
-if((typeof data26 !== "string") && (data26 !== null)){
-const err60 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/type",keyword:"type",params:{type: schema31.properties.target.properties.catalog.type},message:"must be string,null",schema:schema31.properties.target.properties.catalog.type,parentSchema:schema31.properties.target.properties.catalog,data:data26};
+for(const key4 in data27){
+if(!(((key4 === "catalog") || (key4 === "schemas")) || (key4 === "table"))){
+const err60 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target,data:data27};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -3190,9 +3451,11 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(typeof data26 === "string"){
-if(!pattern5.test(data26)){
-const err61 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema31.properties.target.properties.catalog,data:data26};
+}
+if(data27.catalog !== undefined){
+let data28 = data27.catalog;
+if((typeof data28 !== "string") && (data28 !== null)){
+const err61 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/type",keyword:"type",params:{type: schema31.properties.target.properties.catalog.type},message:"must be string,null",schema:schema31.properties.target.properties.catalog.type,parentSchema:schema31.properties.target.properties.catalog,data:data28};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -3201,13 +3464,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-}
-if(data25.schemas !== undefined){
-let data27 = data25.schemas;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.bronze === undefined){
-const err62 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "bronze"},message:"must have required property '"+"bronze"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data27};
+if(typeof data28 === "string"){
+if(!pattern5.test(data28)){
+const err62 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema31.properties.target.properties.catalog,data:data28};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -3216,8 +3475,13 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data27.silver === undefined){
-const err63 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "silver"},message:"must have required property '"+"silver"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data27};
+}
+}
+if(data27.schemas !== undefined){
+let data29 = data27.schemas;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.bronze === undefined){
+const err63 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "bronze"},message:"must have required property '"+"bronze"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data29};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -3226,8 +3490,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(data27.gold === undefined){
-const err64 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "gold"},message:"must have required property '"+"gold"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data27};
+if(data29.silver === undefined){
+const err64 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "silver"},message:"must have required property '"+"silver"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data29};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -3236,9 +3500,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-for(const key5 in data27){
-if(!(((key5 === "bronze") || (key5 === "silver")) || (key5 === "gold"))){
-const err65 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target.properties.schemas,data:data27};
+if(data29.gold === undefined){
+const err65 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "gold"},message:"must have required property '"+"gold"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data29};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -3247,12 +3510,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-if(data27.bronze !== undefined){
-let data28 = data27.bronze;
-if(typeof data28 === "string"){
-if(!pattern5.test(data28)){
-const err66 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data28};
+for(const key5 in data29){
+if(!(((key5 === "bronze") || (key5 === "silver")) || (key5 === "gold"))){
+const err66 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target.properties.schemas,data:data29};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -3262,8 +3522,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-else {
-const err67 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data28};
+if(data29.bronze !== undefined){
+let data30 = data29.bronze;
+if(typeof data30 === "string"){
+if(!pattern5.test(data30)){
+const err67 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data30};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -3273,11 +3536,8 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data27.silver !== undefined){
-let data29 = data27.silver;
-if(typeof data29 === "string"){
-if(!pattern5.test(data29)){
-const err68 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data29};
+else {
+const err68 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data30};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -3287,8 +3547,11 @@ vErrors.push(err68);
 errors++;
 }
 }
-else {
-const err69 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data29};
+if(data29.silver !== undefined){
+let data31 = data29.silver;
+if(typeof data31 === "string"){
+if(!pattern5.test(data31)){
+const err69 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data31};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -3298,11 +3561,8 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data27.gold !== undefined){
-let data30 = data27.gold;
-if(typeof data30 === "string"){
-if(!pattern5.test(data30)){
-const err70 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data30};
+else {
+const err70 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data31};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -3312,8 +3572,11 @@ vErrors.push(err70);
 errors++;
 }
 }
-else {
-const err71 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data30};
+if(data29.gold !== undefined){
+let data32 = data29.gold;
+if(typeof data32 === "string"){
+if(!pattern5.test(data32)){
+const err71 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data32};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -3323,9 +3586,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
 else {
-const err72 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.properties.schemas.type,parentSchema:schema31.properties.target.properties.schemas,data:data27};
+const err72 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data32};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -3335,11 +3597,9 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data25.table !== undefined){
-let data31 = data25.table;
-if(typeof data31 === "string"){
-if(!pattern5.test(data31)){
-const err73 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data31};
+}
+else {
+const err73 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.properties.schemas.type,parentSchema:schema31.properties.target.properties.schemas,data:data29};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -3349,8 +3609,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-else {
-const err74 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data31};
+if(data27.table !== undefined){
+let data33 = data27.table;
+if(typeof data33 === "string"){
+if(!pattern5.test(data33)){
+const err74 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data33};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -3360,9 +3623,8 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
 else {
-const err75 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.type,parentSchema:schema31.properties.target,data:data25};
+const err75 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data33};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -3372,15 +3634,9 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data.trigger !== undefined){
-let data32 = data.trigger;
-const _errs80 = errors;
-let valid33 = true;
-const _errs81 = errors;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-let missing0;
-if((data32.type === undefined) && (missing0 = "type")){
-const err76 = {};
+}
+else {
+const err76 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.type,parentSchema:schema31.properties.target,data:data27};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -3389,9 +3645,15 @@ vErrors.push(err76);
 }
 errors++;
 }
-else {
-if(data32.type !== undefined){
-if("processingTime" !== data32.type){
+}
+if(data.trigger !== undefined){
+let data34 = data.trigger;
+const _errs83 = errors;
+let valid35 = true;
+const _errs84 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+let missing0;
+if((data34.type === undefined) && (missing0 = "type")){
 const err77 = {};
 if(vErrors === null){
 vErrors = [err77];
@@ -3401,24 +3663,10 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs81 === errors;
-errors = _errs80;
-if(vErrors !== null){
-if(_errs80){
-vErrors.length = _errs80;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs83 = errors;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.type === undefined){
-const err78 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data32};
+if(data34.type !== undefined){
+if("processingTime" !== data34.type){
+const err78 = {};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -3427,8 +3675,24 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data32.interval === undefined){
-const err79 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "interval"},message:"must have required property '"+"interval"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data32};
+}
+}
+}
+var _valid0 = _errs84 === errors;
+errors = _errs83;
+if(vErrors !== null){
+if(_errs83){
+vErrors.length = _errs83;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs86 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.type === undefined){
+const err79 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data34};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -3437,9 +3701,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-for(const key6 in data32){
-if(!((key6 === "type") || (key6 === "interval"))){
-const err80 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[0].then,data:data32};
+if(data34.interval === undefined){
+const err80 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "interval"},message:"must have required property '"+"interval"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data34};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -3448,11 +3711,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-if(data32.type !== undefined){
-let data34 = data32.type;
-if("processingTime" !== data34){
-const err81 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "processingTime"},message:"must be equal to constant",schema:"processingTime",parentSchema:schema31.properties.trigger.allOf[0].then.properties.type,data:data34};
+for(const key6 in data34){
+if(!((key6 === "type") || (key6 === "interval"))){
+const err81 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[0].then,data:data34};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -3462,11 +3723,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data32.interval !== undefined){
-let data35 = data32.interval;
-if(typeof data35 === "string"){
-if(!pattern11.test(data35)){
-const err82 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data35};
+if(data34.type !== undefined){
+let data36 = data34.type;
+if("processingTime" !== data36){
+const err82 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "processingTime"},message:"must be equal to constant",schema:"processingTime",parentSchema:schema31.properties.trigger.allOf[0].then.properties.type,data:data36};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -3476,8 +3736,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-else {
-const err83 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data35};
+if(data34.interval !== undefined){
+let data37 = data34.interval;
+if(typeof data37 === "string"){
+if(!pattern11.test(data37)){
+const err83 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data37};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -3487,15 +3750,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-}
-var _valid0 = _errs83 === errors;
-valid33 = _valid0;
-if(valid33){
-var props2 = true;
-}
-}
-if(!valid33){
-const err84 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[0].if,parentSchema:schema31.properties.trigger.allOf[0],data:data32};
+else {
+const err84 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data37};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -3504,13 +3760,16 @@ vErrors.push(err84);
 }
 errors++;
 }
-const _errs90 = errors;
-let valid37 = true;
-const _errs91 = errors;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-let missing1;
-if((data32.type === undefined) && (missing1 = "type")){
-const err85 = {};
+}
+}
+var _valid0 = _errs86 === errors;
+valid35 = _valid0;
+if(valid35){
+var props2 = true;
+}
+}
+if(!valid35){
+const err85 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[0].if,parentSchema:schema31.properties.trigger.allOf[0],data:data34};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -3519,9 +3778,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-else {
-if(data32.type !== undefined){
-if("availableNow" !== data32.type){
+const _errs93 = errors;
+let valid39 = true;
+const _errs94 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+let missing1;
+if((data34.type === undefined) && (missing1 = "type")){
 const err86 = {};
 if(vErrors === null){
 vErrors = [err86];
@@ -3531,24 +3793,10 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-}
-}
-var _valid1 = _errs91 === errors;
-errors = _errs90;
-if(vErrors !== null){
-if(_errs90){
-vErrors.length = _errs90;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs93 = errors;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.type === undefined){
-const err87 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[1].then.required,parentSchema:schema31.properties.trigger.allOf[1].then,data:data32};
+if(data34.type !== undefined){
+if("availableNow" !== data34.type){
+const err87 = {};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -3557,9 +3805,24 @@ vErrors.push(err87);
 }
 errors++;
 }
-for(const key7 in data32){
-if(!(key7 === "type")){
-const err88 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[1].then,data:data32};
+}
+}
+}
+var _valid1 = _errs94 === errors;
+errors = _errs93;
+if(vErrors !== null){
+if(_errs93){
+vErrors.length = _errs93;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs96 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.type === undefined){
+const err88 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[1].then.required,parentSchema:schema31.properties.trigger.allOf[1].then,data:data34};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -3568,11 +3831,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data32.type !== undefined){
-let data37 = data32.type;
-if("availableNow" !== data37){
-const err89 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "availableNow"},message:"must be equal to constant",schema:"availableNow",parentSchema:schema31.properties.trigger.allOf[1].then.properties.type,data:data37};
+for(const key7 in data34){
+if(!(key7 === "type")){
+const err89 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[1].then,data:data34};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -3582,20 +3843,33 @@ vErrors.push(err89);
 errors++;
 }
 }
-}
-var _valid1 = _errs93 === errors;
-valid37 = _valid1;
-if(valid37){
-var props3 = true;
-}
-}
-if(!valid37){
-const err90 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[1].if,parentSchema:schema31.properties.trigger.allOf[1],data:data32};
+if(data34.type !== undefined){
+let data39 = data34.type;
+if("availableNow" !== data39){
+const err90 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "availableNow"},message:"must be equal to constant",schema:"availableNow",parentSchema:schema31.properties.trigger.allOf[1].then.properties.type,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
 else {
 vErrors.push(err90);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs96 === errors;
+valid39 = _valid1;
+if(valid39){
+var props3 = true;
+}
+}
+if(!valid39){
+const err91 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[1].if,parentSchema:schema31.properties.trigger.allOf[1],data:data34};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
 }
 errors++;
 }
@@ -3608,25 +3882,9 @@ props2 = props2 || {};
 Object.assign(props2, props3);
 }
 }
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.type === undefined){
-const err91 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.required,parentSchema:schema31.properties.trigger,data:data32};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-if(props2 !== true){
-props2 = props2 || {};
-props2.type = true;
-}
-if(data32.type !== undefined){
-let data38 = data32.type;
-if(!((data38 === "processingTime") || (data38 === "availableNow"))){
-const err92 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.trigger.properties.type.enum,parentSchema:schema31.properties.trigger.properties.type,data:data38};
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.type === undefined){
+const err92 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.required,parentSchema:schema31.properties.trigger,data:data34};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -3635,10 +3893,14 @@ vErrors.push(err92);
 }
 errors++;
 }
+if(props2 !== true){
+props2 = props2 || {};
+props2.type = true;
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.trigger.type,parentSchema:schema31.properties.trigger,data:data32};
+if(data34.type !== undefined){
+let data40 = data34.type;
+if(!((data40 === "processingTime") || (data40 === "availableNow"))){
+const err93 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.trigger.properties.type.enum,parentSchema:schema31.properties.trigger.properties.type,data:data40};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -3650,12 +3912,24 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err94 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.trigger.type,parentSchema:schema31.properties.trigger,data:data34};
 if(vErrors === null){
 vErrors = [err94];
 }
 else {
 vErrors.push(err94);
+}
+errors++;
+}
+}
+}
+else {
+const err95 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
 }
 errors++;
 }

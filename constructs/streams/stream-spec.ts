@@ -32,6 +32,7 @@ export const STREAM_DEFAULTS = {
   schemas: { bronze: 'bronze', silver: 'silver', gold: 'gold' },
   table: (streamName: string): string => streamName.replace(/-/g, '_'),
   trigger: { type: 'processingTime', interval: '10 seconds' } as StreamSpecTrigger,
+  enrichmentOnMissing: 'keep' as const,
 } as const;
 
 /** The partitions and retention a stream gets when its definition leaves them out (an environment's sizing). */
@@ -69,6 +70,17 @@ export function toStreamSpec(definition: StreamDefinition, sourceDefaults: Sourc
     },
     watermark: d.watermark,
     standardize: (d.standardize ?? []).map((s) => ({ field: s.field, unitField: s.unitField, from: s.from, to: s.to })),
+    // Written only when there is one, so that a stream without enrichment keeps its spec (and code version).
+    ...(d.enrichment?.length
+      ? {
+          enrichment: d.enrichment.map((e) => ({
+            table: e.table,
+            keys: [...e.keys],
+            columns: [...e.columns],
+            onMissing: e.onMissing ?? STREAM_DEFAULTS.enrichmentOnMissing,
+          })),
+        }
+      : {}),
     windows: d.windows.map(toWindow),
     aggregation: { dimensions: [...d.aggregation.dimensions], measures: [...d.aggregation.measures] },
     anomalies: (d.anomalies ?? []).map(toAnomaly),

@@ -231,6 +231,7 @@ class Semantics {
     this.checkFields();
     this.checkKeyFields();
     this.checkStandardize();
+    this.checkEnrichment();
     this.checkWindows();
     this.checkAggregation();
     this.checkAnomalies();
@@ -299,6 +300,27 @@ class Semantics {
       if (s.from !== undefined && s.from !== null && sameJson(s.from, s.to)) {
         this.add(`$.standardize[${i}].to`, "must differ from 'from'", s.to);
       }
+    });
+  }
+
+  /** Join keys are fields compared for equality; each joined column is new to silver. */
+  private checkEnrichment(): void {
+    const owners = new Map<string, number>();
+    this.list('enrichment').forEach((e, i) => {
+      if (!isMapping(e)) return;
+      const keys = Array.isArray(e.keys) ? e.keys : [];
+      keys.forEach((key, j) => {
+        this.ref(`$.enrichment[${i}].keys[${j}]`, key, DISCRETE_TYPES, 'a string, integer or boolean');
+      });
+      const columns = Array.isArray(e.columns) ? e.columns : [];
+      columns.forEach((column, j) => {
+        if (typeof column !== 'string') return;
+        const path = `$.enrichment[${i}].columns[${j}]`;
+        const owner = owners.get(column);
+        if (this.types.has(column)) this.add(path, 'already a field of the event', column, 'a column name that is not in schema.fields');
+        else if (owner !== undefined && owner !== i) this.add(path, `already joined by enrichment[${owner}]`, column, 'a column no other enrichment adds');
+        if (!owners.has(column)) owners.set(column, i);
+      });
     });
   }
 

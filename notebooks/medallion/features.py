@@ -77,7 +77,8 @@ class FeatureWriter:
     tables: Tables
     refresh_seconds: float = 0.0
     _pending: dict[str, datetime] = field(default_factory=dict, init=False, repr=False)
-    _refreshed_at: float = field(default=float("-inf"), init=False, repr=False)  # -inf: before the first batch
+    _refreshed_at: float = field(default=float("-inf"), init=False, repr=False)  # -inf: before the first MERGE
+    _recovered: bool = field(default=False, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _quiet: threading.Timer | None = field(default=None, init=False, repr=False)
 
@@ -86,8 +87,9 @@ class FeatureWriter:
         with self._lock:
             if self._quiet is not None:
                 self._quiet.cancel()
-            if self._refreshed_at == float("-inf"):  # the writer's first batch: recover, then refresh
+            if not self._recovered:  # the writer's first batch: recover, then refresh
                 self._pending.update(self._unrefreshed())
+                self._recovered = True
             if earliest is not None:
                 for device in devices:
                     self._pending[device] = min(earliest, self._pending.get(device, earliest))
@@ -110,9 +112,11 @@ class FeatureWriter:
             log.warning("stream %s: features refresh failed, retried with the next batch: %s", self.spec.name, error)
 
     def _refresh(self) -> None:
-        self._refreshed_at = time.monotonic()
+        # Only a MERGE starts the interval: a batch with no rows (a stream's first, often) leaves the next
+        # batch with rows free to refresh at once.
         if not self._pending:
             return
+        self._refreshed_at = time.monotonic()
         devices, earliest = sorted(self._pending), min(self._pending.values())
         evt = self.spec.event_time_field
         # A device's window ends at its latest event, which is at or after its pending events, so rows older

@@ -13,7 +13,6 @@ Parameters (all strings, as Databricks passes them):
   eventhubs_namespace         the namespace, for Entra ID (a connection string names its own)
   kafka_bootstrap_servers     optional: a plaintext local broker instead of the Event Hubs endpoint
   webhook_secret_key          optional: webhook URL in secret_scope (without it alerts go to the driver log)
-  reference_table + reference_keys   optional: reference data left-joined to silver
 """
 
 from __future__ import annotations
@@ -53,8 +52,6 @@ PIPELINE_PARAMETERS = (
     "oauth_client_id",
     "kafka_bootstrap_servers",
     "webhook_secret_key",
-    "reference_table",
-    "reference_keys",
 )
 
 
@@ -189,8 +186,6 @@ def run_pipeline(
     trigger: str = "",
     kafka_bootstrap_servers: str = "",
     webhook_secret_key: str = "",
-    reference_table: str = "",
-    reference_keys: str = "",
     sink: AlertSink | None = None,
     source: DataFrame | None = None,
     wait: bool = True,
@@ -202,9 +197,6 @@ def run_pipeline(
     """
     stream = load_spec(spec)
     tables = resolve_tables(stream, catalog, lake_root)
-    keys: list[str] = [k.strip() for k in reference_keys.split(",") if k.strip()]
-    if reference_table and not keys:
-        raise ValueError("reference_keys is required with reference_table")
     if source is None:
         auth = None
         if not kafka_bootstrap_servers:
@@ -221,8 +213,6 @@ def run_pipeline(
         sink or alert_sink(secret_scope, webhook_secret_key, get_secret),
         checkpoint(checkpoint_root, stream, pipeline.QUERY),
         kwargs,
-        reference=spark.read.table(reference_table) if reference_table else None,
-        reference_keys=keys,
     )
     sessions = [w for w in stream.windows if w.type not in gold.CLOSED_BY_PIPELINE]
     if not sessions:

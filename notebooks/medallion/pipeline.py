@@ -22,7 +22,6 @@ id is the streaming query's id, which the checkpoint keeps; it is bound right af
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,8 +53,6 @@ class StreamPipeline:
     tables: Tables
     sink: AlertSink
     writer_id: str | None = None
-    reference: DataFrame | None = None
-    reference_keys: Sequence[str] = ()
     features_refresh_seconds: float = 0.0
     _bound: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     log: BatchLog = field(init=False, repr=False)
@@ -70,7 +67,7 @@ class StreamPipeline:
     def bind(self, writer_id: str) -> None:
         self.writer_id = writer_id
         self.log = BatchLog(self.spark, writer_id)
-        self.silver = SilverStage(self.spark, self.spec, self.tables, self.log, self.reference, self.reference_keys)
+        self.silver = SilverStage(self.spark, self.spec, self.tables, self.log)
         self.anomalies = AnomalyDetector(self.spark, self.spec, self.tables, self.log, self.sink)
         self.features = FeatureWriter(self.spark, self.spec, self.tables, self.features_refresh_seconds)
         self._bound.set()
@@ -120,14 +117,10 @@ def start_pipeline(
     sink: AlertSink,
     checkpoint_location: str,
     trigger: dict[str, Any],
-    reference: DataFrame | None = None,
-    reference_keys: Sequence[str] = (),
 ) -> StreamingQuery:
     # A scheduled (availableNow) run ends after its last batch: its features are refreshed with every batch.
     refresh = 0.0 if trigger.get("availableNow") else REFRESH_SECONDS
-    pipeline = StreamPipeline(
-        spark, spec, tables, sink, reference=reference, reference_keys=reference_keys, features_refresh_seconds=refresh
-    )
+    pipeline = StreamPipeline(spark, spec, tables, sink, features_refresh_seconds=refresh)
     query = (
         source.writeStream.foreachBatch(pipeline)
         .option("checkpointLocation", checkpoint_location)

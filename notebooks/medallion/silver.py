@@ -1,7 +1,8 @@
 """Silver: parse, validate, standardize, drop late events and duplicates into quarantine, never silently.
 
 Every bronze row lands in exactly one of silver or quarantine (with a reason):
-  malformed_json, missing_required:<f>, type_mismatch:<f>, not_allowed:<f>, out_of_range:<f>, late, duplicate.
+  malformed_json, missing_required:<f>, type_mismatch:<f>, not_allowed:<f>, out_of_range:<f>, late, duplicate,
+  unknown_reference:<table> (an enrichment with onMissing 'quarantine' found no row for the event's keys).
 
 Why not dropDuplicatesWithinWatermark: Spark drops late rows silently there and would collapse rows with a
 null id. Here the watermark and the dedup are explicit and each rejected row is kept:
@@ -10,7 +11,10 @@ null id. Here the watermark and the dedup are explicit and each rejected row is 
   an event at or before the horizon is `late` (Spark's own lateness test is `<=` too, and the gold windows
   close on the same horizon, so no window ever misses a row that silver accepted);
 - dedup: by the event id, first within the batch (ordered by source position), then against silver rows
-  of other batches whose event time is after the horizon (the "within the watermark" scope).
+  of other batches whose event time is after the horizon (the "within the watermark" scope);
+- enrichment: each batch is joined with the reference tables as they are when the batch runs (read again for
+  every batch, so an updated dimension needs no restart); one row per key, the smallest, so a replay of the
+  batch against the same version joins the same values.
 Writes: silver and quarantine (side by side when the caller lends a thread pool), each at most once per batch
 (idempotent.BatchLog); once a table exists, a write with no rows is skipped. One aggregation over the checked
 batch gives the counts, the event-time range and the devices: per-batch Spark jobs and Delta commits, not
@@ -191,8 +195,6 @@ class SilverStage:
     spec: StreamSpec
     tables: Tables
     log: BatchLog
-    reference: DataFrame | None = None
-    reference_keys: Sequence[str] = ()
     _max: _RunningMax | None = field(default=None, init=False, repr=False)
 
     def _others(self, batch_id: int, exclude_later: bool) -> Column:
@@ -245,7 +247,44 @@ class SilverStage:
             checked = checked.withColumn("reason", F.when(dup, F.lit("duplicate")).otherwise(F.col("reason"))).drop(
                 "_seen_id"
             )
+        return self.enrich(checked)
+
+    def enrich(self, checked: DataFrame) -> DataFrame:
+        """Each enrichment's columns joined on its keys; a valid row without a match is kept with nulls, or
+        quarantined as unknown_reference:<table>."""
+        for i, e in enumerate(self.spec.enrichment):
+            hit = f"_enrichment_{i}"
+            checked = checked.join(F.broadcast(self._dimension(i, hit)), on=list(e.keys), how="left")
+            if e.on_missing == "quarantine":
+                missing = F.col("reason").isNull() & F.col(hit).isNull()
+                checked = checked.withColumn(
+                    "reason", F.when(missing, F.lit(e.missing_reason)).otherwise(F.col("reason"))
+                )
+            checked = checked.drop(hit)
         return checked
+
+    def _dimension(self, index: int, hit: str) -> DataFrame:
+        """Enrichment `index`'s table as it is now: one row per key (the smallest), its columns, a match marker."""
+        e = self.spec.enrichment[index]
+        table = self.tables.reference(e.table)
+        if not table.exists(self.spark):
+            raise ValueError(
+                f"enrichment[{index}].table: reference table {e.table} ({table}) does not exist; "
+                "create it before the stream starts"
+            )
+        reference = table.read(self.spark)
+        absent = [c for c in (*e.keys, *e.columns) if c not in reference.columns]
+        if absent:
+            raise ValueError(
+                f"enrichment[{index}]: reference table {e.table} ({table}) has no column {', '.join(absent)}; "
+                f"it has {', '.join(reference.columns)}"
+            )
+        smallest = F.min(F.struct(*e.columns)).alias("_row")
+        return (
+            reference.groupBy(*e.keys)
+            .agg(smallest)
+            .select(*e.keys, *[F.col(f"_row.{c}").alias(c) for c in e.columns], F.lit(True).alias(hit))
+        )
 
     def __call__(self, bronze: DataFrame, batch_id: int, pool: Executor | None = None) -> SilverBatch:
         """Classify, count, write silver and quarantine, record the batch's max event time. The caller
@@ -282,14 +321,13 @@ class SilverStage:
         bronze = self.spark.createDataFrame([], CANONICAL_SCHEMA).select(
             "*", F.current_timestamp().alias("ingestion_time")
         )
-        self.log.create(self.tables.silver, self._silver_rows(validate_events(bronze, self.spec)))
+        self.log.create(self.tables.silver, self._silver_rows(self.enrich(validate_events(bronze, self.spec))))
 
     def _silver_rows(self, valid: DataFrame) -> DataFrame:
-        rows = valid.select(*self.spec.field_names, *METADATA_COLUMNS, F.current_timestamp().alias("processed_at"))
-        if self.reference is None:
-            return rows
-        keys = list(self.reference_keys)
-        return rows.join(self.reference.dropDuplicates(keys), on=keys, how="left")
+        joined = [c for e in self.spec.enrichment for c in e.columns]
+        return valid.select(
+            *self.spec.field_names, *joined, *METADATA_COLUMNS, F.current_timestamp().alias("processed_at")
+        )
 
     @staticmethod
     def _quarantine_rows(rejected: DataFrame) -> DataFrame:

@@ -205,6 +205,28 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Enrichment:
+    """Reference data joined to silver: `columns` of `table` (`<layer>.<name>`) where `keys` match."""
+
+    table: str
+    keys: tuple[str, ...]
+    columns: tuple[str, ...]
+    on_missing: str = "keep"
+
+    @property
+    def layer(self) -> str:
+        return self.table.split(".", 1)[0]
+
+    @property
+    def table_name(self) -> str:
+        return self.table.split(".", 1)[1]
+
+    @property
+    def missing_reason(self) -> str:
+        return f"unknown_reference:{self.table}"
+
+
+@dataclass(frozen=True)
 class FeatureSpec:
     field: str
     window: str
@@ -242,6 +264,7 @@ class StreamSpec:
     features: FeatureSpec | None
     target: TargetSpec
     trigger: TriggerSpec
+    enrichment: tuple[Enrichment, ...] = ()
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def field(self, name: str) -> FieldSpec:
@@ -361,6 +384,7 @@ class _Semantics:
         self._fields()
         self._key_fields()
         self._standardize()
+        self._enrichment()
         self._windows()
         self._aggregation()
         self._anomalies()
@@ -415,6 +439,29 @@ class _Semantics:
             self._ref(f"$.standardize[{i}].unitField", s.get("unitField"), frozenset({"string"}), "a string")
             if s.get("from") is not None and s.get("from") == s.get("to"):
                 self.add(f"$.standardize[{i}].to", "must differ from 'from'", s.get("to"))
+
+    def _enrichment(self) -> None:
+        """Join keys are fields compared for equality; each joined column is new to silver."""
+        owners: dict[str, int] = {}
+        for i, e in enumerate(self._list("enrichment")):
+            if not isinstance(e, Mapping):
+                continue
+            keys = e.get("keys") if isinstance(e.get("keys"), list) else []
+            for j, key in enumerate(keys):
+                self._ref(f"$.enrichment[{i}].keys[{j}]", key, DISCRETE_TYPES, "a string, integer or boolean")
+            columns = e.get("columns") if isinstance(e.get("columns"), list) else []
+            for j, column in enumerate(columns):
+                if not isinstance(column, str):
+                    continue
+                path = f"$.enrichment[{i}].columns[{j}]"
+                owner = owners.get(column)
+                if column in self.types:
+                    self.add(path, "already a field of the event", column, "a column name that is not in schema.fields")
+                elif owner is not None and owner != i:
+                    self.add(
+                        path, f"already joined by enrichment[{owner}]", column, "a column no other enrichment adds"
+                    )
+                owners.setdefault(column, i)
 
     def _unique_ids(self, items: list[Any], base: str) -> None:
         seen: set[str] = set()
@@ -608,5 +655,9 @@ def _build(d: Mapping[str, Any]) -> StreamSpec:
         features=FeatureSpec(features["field"], features["window"]) if features else None,
         target=TargetSpec(d["target"]["catalog"], dict(d["target"]["schemas"]), d["target"]["table"]),
         trigger=TriggerSpec(trigger["type"], trigger.get("interval")),
+        enrichment=tuple(
+            Enrichment(e["table"], tuple(e["keys"]), tuple(e["columns"]), e.get("onMissing", "keep"))
+            for e in d.get("enrichment", [])
+        ),
         raw=dict(d),
     )

@@ -94,9 +94,9 @@ class Tables:
     catalog: str | None = None
     lake_root: str | None = None
 
-    def _ref(self, layer: str, suffix: str = "", layout: TableSpec | None = None) -> TableRef:
+    def _ref(self, layer: str, suffix: str = "", layout: TableSpec | None = None, table: str | None = None) -> TableRef:
         schema = self.spec.target.schemas[layer]
-        table = self.spec.target.table + suffix
+        table = (table or self.spec.target.table) + suffix
         if self.lake_root:
             root = self.lake_root.rstrip("/")
             # A root with {schema} puts each layer in its own place (the lake's bronze/silver/gold containers).
@@ -126,6 +126,11 @@ class Tables:
     @property
     def alerts(self) -> TableRef:
         return self._ref("gold", "_alerts", TableSpec("batch_id", ("event_time", "batch_id")))
+
+    def reference(self, table: str) -> TableRef:
+        """An enrichment's reference table, `<layer>.<name>`: in that layer's schema, beside the stream's tables."""
+        layer, name = table.split(".", 1)
+        return self._ref(layer, table=name)
 
     @property
     def features(self) -> TableRef:

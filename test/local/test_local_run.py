@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def summary(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("local-run")
-    cmd = [sys.executable, "-m", "local.run", "--streams", "iot-telemetry", "--windows", "tumbling_1m"]
+    # With its devices dimension joined (--enrich): the accounting below holds with enrichment on.
+    cmd = [sys.executable, "-m", "local.run", "--streams", "iot-telemetry", "--windows", "tumbling_1m", "--enrich"]
     cmd += ["--duration", "12", "--rate", "25", "--trigger", "3 seconds", "--out", str(out / "run")]
     # Shares raised so a few hundred events hold every category several times.
     cmd += ["--anomaly", "0.05", "--out-of-order", "0.08", "--late", "0.05", "--duplicate", "0.06"]
@@ -50,6 +51,8 @@ def test_every_event_is_accounted_for(summary):
     assert malformed == cats["malformed"]
     assert s["silver"] + sum(s["quarantine"].values()) == produced["sent"]
     assert s["silver_ids"] == {"missing": 0, "unexpected": 0}
+    # AND every silver row found its device in the dimension, which knows every device the producer sends from
+    assert s["enriched"] == s["silver"]
 
 
 def test_anomalies_alert_and_gold_and_features_fill(summary):

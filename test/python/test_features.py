@@ -79,14 +79,17 @@ def test_a_continuous_stream_refreshes_features_at_most_every_interval(spark, io
 def test_a_quiet_stream_gets_its_features_one_interval_after_its_last_batch(spark, iot_spec, tmp_path):
     tables = resolve_tables(iot_spec, None, str(tmp_path / "lake"))
     writer = FeatureWriter(spark, iot_spec, tables, refresh_seconds=15)
-    writer([], None)  # the writer's first batch (no rows) refreshes
+    writer([], None)  # the writer's first batch, with no rows: nothing to MERGE, so the interval does not start
     _silver(spark, tables, 0, [("a", "d1", at(0), 10.0)])
-    writer(["d1"], at(0))  # well within the interval: kept for the quiet-stream timer
-    assert _features(spark, tables) == {}
-    deadline = time.monotonic() + 90
-    while not _features(spark, tables) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    writer(["d1"], at(0))  # the first batch with rows refreshes at once
     assert _features(spark, tables) == {"d1": (at(0), 10.0, 1)}
+    _silver(spark, tables, 1, [("b", "d1", at(0, 30), 20.0)])
+    writer(["d1"], at(0, 30))  # well within the interval: kept for the quiet-stream timer
+    assert _features(spark, tables) == {"d1": (at(0), 10.0, 1)}
+    deadline = time.monotonic() + 90
+    while _features(spark, tables) == {"d1": (at(0), 10.0, 1)} and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _features(spark, tables) == {"d1": (at(0, 30), 15.0, 2)}
 
 
 def test_a_new_writer_refreshes_the_devices_an_earlier_writer_left_pending(spark, iot_spec, tmp_path):

@@ -1,4 +1,4 @@
-"""Silver validation rules, and its foreachBatch function called directly (retries, reference data)."""
+"""Silver validation rules, and its foreachBatch function called directly (retries)."""
 
 from __future__ import annotations
 
@@ -179,14 +179,6 @@ def test_a_table_ahead_of_the_checkpoint_is_an_error(spark, iot_spec, tables):
         f"{tables.silver} holds batch 1 of writer w1 but the checkpoint is running batch 0: the checkpoint was "
         "restored from an older copy; start from a new checkpoint location"
     )
-
-
-def test_reference_data_join(spark, iot_spec, tables):
-    reference = spark.createDataFrame([("d1", "Plant A"), ("d2", "Plant B")], "device_id string, site string")
-    writer = stage(spark, iot_spec, tables, reference=reference, reference_keys=["device_id"])
-    writer(bronze_rows(spark, [event("a", "d1", at(0)), event("b", "d3", at(0))]), 0)
-    got = sorted((r.event_id, r.site) for r in tables.silver.read(spark).collect())
-    assert got == [("a", "Plant A"), ("b", None)]  # a left join: unknown devices are kept
 
 
 def commits(table) -> int:

@@ -141,6 +141,25 @@ describe('toStreamSpec', () => {
     expect(toStreamSpec({ ...minimal, anomalies: [threshold] }).anomalies).toStrictEqual([threshold]);
   });
 
+  test('enrichment is written after standardize, onMissing defaulting to keep, and left out when there is none', () => {
+    const spec = toStreamSpec({
+      ...minimal,
+      enrichment: [
+        { table: 'silver.doors', keys: ['door_id'], columns: ['building'] },
+        { table: 'gold.zones', keys: ['door_id'], columns: ['zone'], onMissing: 'quarantine' },
+      ],
+    });
+    expect(spec.enrichment).toStrictEqual([
+      { table: 'silver.doors', keys: ['door_id'], columns: ['building'], onMissing: 'keep' },
+      { table: 'gold.zones', keys: ['door_id'], columns: ['zone'], onMissing: 'quarantine' },
+    ]);
+    const keys = Object.keys(spec);
+    expect(keys.indexOf('enrichment')).toBe(keys.indexOf('standardize') + 1);
+    expect(validateStreamSpec(spec)).toEqual([]);
+    expect('enrichment' in toStreamSpec(minimal)).toBe(false);
+    expect('enrichment' in toStreamSpec({ ...minimal, enrichment: [] })).toBe(false);
+  });
+
   test('an explicit null catalog stays null', () => {
     expect(toStreamSpec({ ...minimal, target: { catalog: null } }).target.catalog).toBeNull();
   });
