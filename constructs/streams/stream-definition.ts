@@ -225,6 +225,13 @@ export interface TargetDefinition {
   readonly schemas?: MedallionSchemasDefinition;
   /** @default the stream's name with hyphens replaced by underscores */
   readonly table?: string;
+  /**
+   * Create the silver and gold tables with Delta's change data feed on (`delta.enableChangeDataFeed = true`),
+   * so that downstream jobs can stream their inserts and the updates the features MERGE makes (`readChangeFeed`).
+   * Tables that already exist keep their properties.
+   * @default false
+   */
+  readonly changeDataFeed?: boolean;
 }
 
 export interface ProcessingTimeTriggerDefinition {

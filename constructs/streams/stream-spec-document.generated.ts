@@ -110,6 +110,10 @@ export interface StreamSpecDocument {
       gold: StreamSpecIdentifier;
     };
     table: StreamSpecIdentifier;
+    /**
+     * Create the silver and gold tables with delta.enableChangeDataFeed = true, so downstream jobs can stream their inserts and updates (readChangeFeed)
+     */
+    changeDataFeed?: boolean;
   };
   trigger:
     | {

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"x-renamed-keys":{"deviceField":"entityField"},"required":["specVersion","name","schema","eventTimeField","eventIdField","entityField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"entityField":{"$ref":"#/$defs/identifier","description":"the field naming the entity an event belongs to (a device, a user, a store); a string, long or integer field"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"enrichment":{"description":"Reference data joined to each silver batch (the table's current version, re-read per batch)","type":"array","default":[],"items":{"$ref":"#/$defs/enrichment"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"}}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"enrichment":{"description":"A stream-to-static join: silver rows get `columns` from `table` where `keys` match; `onMissing` says what a row without a match becomes.","type":"object","additionalProperties":false,"required":["table","keys","columns"],"properties":{"table":{"type":"string","pattern":"^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$","x-allowed":"a layer and a table name: bronze, silver or gold, a dot, then a snake_case identifier (the table lives in that layer's schema of the stream's catalog or lake)"},"keys":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"columns":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"onMissing":{"description":"keep: the row stays in silver with null columns; quarantine: the row goes to quarantine as unknown_reference:<table>","enum":["keep","quarantine"],"default":"keep"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"x-renamed-keys":{"deviceField":"entityField"},"required":["specVersion","name","schema","eventTimeField","eventIdField","entityField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"entityField":{"$ref":"#/$defs/identifier","description":"the field naming the entity an event belongs to (a device, a user, a store); a string, long or integer field"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"enrichment":{"description":"Reference data joined to each silver batch (the table's current version, re-read per batch)","type":"array","default":[],"items":{"$ref":"#/$defs/enrichment"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"}}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"},"changeDataFeed":{"description":"Create the silver and gold tables with delta.enableChangeDataFeed = true, so downstream jobs can stream their inserts and updates (readChangeFeed)","type":"boolean","default":false}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"enrichment":{"description":"A stream-to-static join: silver rows get `columns` from `table` where `keys` match; `onMissing` says what a row without a match becomes.","type":"object","additionalProperties":false,"required":["table","keys","columns"],"properties":{"table":{"type":"string","pattern":"^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$","x-allowed":"a layer and a table name: bronze, silver or gold, a dot, then a snake_case identifier (the table lives in that layer's schema of the stream's catalog or lake)"},"keys":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"columns":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"onMissing":{"description":"keep: the row stays in silver with null columns; quarantine: the row goes to quarantine as unknown_reference:<table>","enum":["keep","quarantine"],"default":"keep"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
 const schema33 = {"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"};
 const schema39 = {"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"};
 const func1 = Object.prototype.hasOwnProperty;
@@ -3441,7 +3441,7 @@ vErrors.push(err59);
 errors++;
 }
 for(const key4 in data27){
-if(!(((key4 === "catalog") || (key4 === "schemas")) || (key4 === "table"))){
+if(!((((key4 === "catalog") || (key4 === "schemas")) || (key4 === "table")) || (key4 === "changeDataFeed"))){
 const err60 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target,data:data27};
 if(vErrors === null){
 vErrors = [err60];
@@ -3634,9 +3634,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-}
-else {
-const err76 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.type,parentSchema:schema31.properties.target,data:data27};
+if(data27.changeDataFeed !== undefined){
+let data34 = data27.changeDataFeed;
+if(typeof data34 !== "boolean"){
+const err76 = {instancePath:instancePath+"/target/changeDataFeed",schemaPath:"#/properties/target/properties/changeDataFeed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.target.properties.changeDataFeed.type,parentSchema:schema31.properties.target.properties.changeDataFeed,data:data34};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -3646,15 +3647,9 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data.trigger !== undefined){
-let data34 = data.trigger;
-const _errs83 = errors;
-let valid35 = true;
-const _errs84 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-let missing0;
-if((data34.type === undefined) && (missing0 = "type")){
-const err77 = {};
+}
+else {
+const err77 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.type,parentSchema:schema31.properties.target,data:data27};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -3663,9 +3658,15 @@ vErrors.push(err77);
 }
 errors++;
 }
-else {
-if(data34.type !== undefined){
-if("processingTime" !== data34.type){
+}
+if(data.trigger !== undefined){
+let data35 = data.trigger;
+const _errs85 = errors;
+let valid35 = true;
+const _errs86 = errors;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+let missing0;
+if((data35.type === undefined) && (missing0 = "type")){
 const err78 = {};
 if(vErrors === null){
 vErrors = [err78];
@@ -3675,24 +3676,10 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs84 === errors;
-errors = _errs83;
-if(vErrors !== null){
-if(_errs83){
-vErrors.length = _errs83;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs86 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.type === undefined){
-const err79 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data34};
+if(data35.type !== undefined){
+if("processingTime" !== data35.type){
+const err79 = {};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -3701,8 +3688,24 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data34.interval === undefined){
-const err80 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "interval"},message:"must have required property '"+"interval"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data34};
+}
+}
+}
+var _valid0 = _errs86 === errors;
+errors = _errs85;
+if(vErrors !== null){
+if(_errs85){
+vErrors.length = _errs85;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs88 = errors;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.type === undefined){
+const err80 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data35};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -3711,9 +3714,8 @@ vErrors.push(err80);
 }
 errors++;
 }
-for(const key6 in data34){
-if(!((key6 === "type") || (key6 === "interval"))){
-const err81 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[0].then,data:data34};
+if(data35.interval === undefined){
+const err81 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "interval"},message:"must have required property '"+"interval"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data35};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -3722,11 +3724,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-if(data34.type !== undefined){
-let data36 = data34.type;
-if("processingTime" !== data36){
-const err82 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "processingTime"},message:"must be equal to constant",schema:"processingTime",parentSchema:schema31.properties.trigger.allOf[0].then.properties.type,data:data36};
+for(const key6 in data35){
+if(!((key6 === "type") || (key6 === "interval"))){
+const err82 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[0].then,data:data35};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -3736,11 +3736,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data34.interval !== undefined){
-let data37 = data34.interval;
-if(typeof data37 === "string"){
-if(!pattern11.test(data37)){
-const err83 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data37};
+if(data35.type !== undefined){
+let data37 = data35.type;
+if("processingTime" !== data37){
+const err83 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "processingTime"},message:"must be equal to constant",schema:"processingTime",parentSchema:schema31.properties.trigger.allOf[0].then.properties.type,data:data37};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -3750,8 +3749,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-else {
-const err84 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data37};
+if(data35.interval !== undefined){
+let data38 = data35.interval;
+if(typeof data38 === "string"){
+if(!pattern11.test(data38)){
+const err84 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data38};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -3761,15 +3763,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-}
-var _valid0 = _errs86 === errors;
-valid35 = _valid0;
-if(valid35){
-var props2 = true;
-}
-}
-if(!valid35){
-const err85 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[0].if,parentSchema:schema31.properties.trigger.allOf[0],data:data34};
+else {
+const err85 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data38};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -3778,13 +3773,16 @@ vErrors.push(err85);
 }
 errors++;
 }
-const _errs93 = errors;
-let valid39 = true;
-const _errs94 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-let missing1;
-if((data34.type === undefined) && (missing1 = "type")){
-const err86 = {};
+}
+}
+var _valid0 = _errs88 === errors;
+valid35 = _valid0;
+if(valid35){
+var props2 = true;
+}
+}
+if(!valid35){
+const err86 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[0].if,parentSchema:schema31.properties.trigger.allOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -3793,9 +3791,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-else {
-if(data34.type !== undefined){
-if("availableNow" !== data34.type){
+const _errs95 = errors;
+let valid39 = true;
+const _errs96 = errors;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+let missing1;
+if((data35.type === undefined) && (missing1 = "type")){
 const err87 = {};
 if(vErrors === null){
 vErrors = [err87];
@@ -3805,24 +3806,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-}
-}
-var _valid1 = _errs94 === errors;
-errors = _errs93;
-if(vErrors !== null){
-if(_errs93){
-vErrors.length = _errs93;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs96 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.type === undefined){
-const err88 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[1].then.required,parentSchema:schema31.properties.trigger.allOf[1].then,data:data34};
+if(data35.type !== undefined){
+if("availableNow" !== data35.type){
+const err88 = {};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -3831,9 +3818,24 @@ vErrors.push(err88);
 }
 errors++;
 }
-for(const key7 in data34){
-if(!(key7 === "type")){
-const err89 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[1].then,data:data34};
+}
+}
+}
+var _valid1 = _errs96 === errors;
+errors = _errs95;
+if(vErrors !== null){
+if(_errs95){
+vErrors.length = _errs95;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs98 = errors;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.type === undefined){
+const err89 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[1].then.required,parentSchema:schema31.properties.trigger.allOf[1].then,data:data35};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -3842,11 +3844,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data34.type !== undefined){
-let data39 = data34.type;
-if("availableNow" !== data39){
-const err90 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "availableNow"},message:"must be equal to constant",schema:"availableNow",parentSchema:schema31.properties.trigger.allOf[1].then.properties.type,data:data39};
+for(const key7 in data35){
+if(!(key7 === "type")){
+const err90 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[1].then,data:data35};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -3856,20 +3856,33 @@ vErrors.push(err90);
 errors++;
 }
 }
+if(data35.type !== undefined){
+let data40 = data35.type;
+if("availableNow" !== data40){
+const err91 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "availableNow"},message:"must be equal to constant",schema:"availableNow",parentSchema:schema31.properties.trigger.allOf[1].then.properties.type,data:data40};
+if(vErrors === null){
+vErrors = [err91];
 }
-var _valid1 = _errs96 === errors;
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs98 === errors;
 valid39 = _valid1;
 if(valid39){
 var props3 = true;
 }
 }
 if(!valid39){
-const err91 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[1].if,parentSchema:schema31.properties.trigger.allOf[1],data:data34};
+const err92 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[1].if,parentSchema:schema31.properties.trigger.allOf[1],data:data35};
 if(vErrors === null){
-vErrors = [err91];
+vErrors = [err92];
 }
 else {
-vErrors.push(err91);
+vErrors.push(err92);
 }
 errors++;
 }
@@ -3882,25 +3895,9 @@ props2 = props2 || {};
 Object.assign(props2, props3);
 }
 }
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.type === undefined){
-const err92 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.required,parentSchema:schema31.properties.trigger,data:data34};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-if(props2 !== true){
-props2 = props2 || {};
-props2.type = true;
-}
-if(data34.type !== undefined){
-let data40 = data34.type;
-if(!((data40 === "processingTime") || (data40 === "availableNow"))){
-const err93 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.trigger.properties.type.enum,parentSchema:schema31.properties.trigger.properties.type,data:data40};
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.type === undefined){
+const err93 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.required,parentSchema:schema31.properties.trigger,data:data35};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -3909,10 +3906,14 @@ vErrors.push(err93);
 }
 errors++;
 }
+if(props2 !== true){
+props2 = props2 || {};
+props2.type = true;
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.trigger.type,parentSchema:schema31.properties.trigger,data:data34};
+if(data35.type !== undefined){
+let data41 = data35.type;
+if(!((data41 === "processingTime") || (data41 === "availableNow"))){
+const err94 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.trigger.properties.type.enum,parentSchema:schema31.properties.trigger.properties.type,data:data41};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -3924,12 +3925,24 @@ errors++;
 }
 }
 else {
-const err95 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err95 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.trigger.type,parentSchema:schema31.properties.trigger,data:data35};
 if(vErrors === null){
 vErrors = [err95];
 }
 else {
 vErrors.push(err95);
+}
+errors++;
+}
+}
+}
+else {
+const err96 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
 }
 errors++;
 }

@@ -93,6 +93,8 @@ export function toStreamSpec(definition: StreamDefinition, sourceDefaults: Sourc
         gold: target.schemas?.gold ?? STREAM_DEFAULTS.schemas.gold,
       },
       table: target.table ?? STREAM_DEFAULTS.table(d.name),
+      // Written only when on, so that a stream without it keeps its spec (and code version).
+      ...(target.changeDataFeed ? { changeDataFeed: true } : {}),
     },
     trigger: toTrigger(d.trigger ?? STREAM_DEFAULTS.trigger),
   };

@@ -127,11 +127,13 @@ def start_session_gold(
     checkpoint_location: str,
     trigger: dict[str, Any],
 ) -> StreamingQuery:
+    windows = aggregate(tables.silver.read_stream(spark), spec, window)
+    # Created first, so that the table has its layout's properties (Spark's sink would create it without them).
+    tables.session_gold(window.id).create(spark, windows.schema)
     writer = (
-        aggregate(tables.silver.read_stream(spark), spec, window)
-        .writeStream.outputMode("append")
+        windows.writeStream.outputMode("append")
         .option("checkpointLocation", checkpoint_location)
         .trigger(**trigger)
         .queryName(f"{spec.name}-{query_name(window)}")
     )
-    return tables.gold(window.id).start_stream(writer)
+    return tables.session_gold(window.id).start_stream(writer)

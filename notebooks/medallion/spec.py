@@ -237,6 +237,7 @@ class TargetSpec:
     catalog: str | None
     schemas: Mapping[str, str]
     table: str
+    change_data_feed: bool = False
 
 
 @dataclass(frozen=True)
@@ -653,7 +654,12 @@ def _build(d: Mapping[str, Any]) -> StreamSpec:
             for a in d.get("anomalies", [])
         ),
         features=FeatureSpec(features["field"], features["window"]) if features else None,
-        target=TargetSpec(d["target"]["catalog"], dict(d["target"]["schemas"]), d["target"]["table"]),
+        target=TargetSpec(
+            d["target"]["catalog"],
+            dict(d["target"]["schemas"]),
+            d["target"]["table"],
+            bool(d["target"].get("changeDataFeed", False)),
+        ),
         trigger=TriggerSpec(trigger["type"], trigger.get("interval")),
         enrichment=tuple(
             Enrichment(e["table"], tuple(e["keys"]), tuple(e["columns"]), e.get("onMissing", "keep"))

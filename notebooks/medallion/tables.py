@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
@@ -12,6 +12,8 @@ from pyspark.sql.types import StructType
 from .spec import StreamSpec
 
 SCHEMA_PLACEHOLDER = "{schema}"
+#: The layers whose tables get a change data feed when the spec's target asks for one.
+CHANGE_DATA_FEED_LAYERS = ("silver", "gold")
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,13 @@ class TableSpec:
     batch_column: str | None
     stats_columns: tuple[str, ...]
     partition_by: tuple[str, ...] = ()
+    change_data_feed: bool = False
 
     def properties(self) -> dict[str, str]:
-        return {"delta.dataSkippingStatsColumns": ",".join(self.stats_columns)}
+        properties = {"delta.dataSkippingStatsColumns": ",".join(self.stats_columns)}
+        if self.change_data_feed:
+            properties["delta.enableChangeDataFeed"] = "true"
+        return properties
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ class Tables:
     def _ref(self, layer: str, suffix: str = "", layout: TableSpec | None = None, table: str | None = None) -> TableRef:
         schema = self.spec.target.schemas[layer]
         table = (table or self.spec.target.table) + suffix
+        if layout and self.spec.target.change_data_feed and layer in CHANGE_DATA_FEED_LAYERS:
+            layout = replace(layout, change_data_feed=True)
         if self.lake_root:
             root = self.lake_root.rstrip("/")
             # A root with {schema} puts each layer in its own place (the lake's bronze/silver/gold containers).
@@ -122,6 +130,10 @@ class Tables:
     def gold(self, window_id: str) -> TableRef:
         """Tumbling and sliding windows (closed by the pipeline); session windows are Spark's own sink."""
         return self._ref("gold", f"_{window_id}", TableSpec("gold_batch_id", ("window_start", "gold_batch_id")))
+
+    def session_gold(self, window_id: str) -> TableRef:
+        """A session window's table as its writer, Spark's own sink, lays it out: no batch column."""
+        return self._ref("gold", f"_{window_id}", TableSpec(None, ("window_start",)))
 
     @property
     def alerts(self) -> TableRef:

@@ -160,6 +160,18 @@ describe('toStreamSpec', () => {
     expect('enrichment' in toStreamSpec({ ...minimal, enrichment: [] })).toBe(false);
   });
 
+  test('the change data feed switch is written when on and left out otherwise', () => {
+    const on = toStreamSpec({ ...minimal, target: { changeDataFeed: true } });
+    expect(on.target).toStrictEqual({
+      catalog: null,
+      schemas: { bronze: 'bronze', silver: 'silver', gold: 'gold' },
+      table: 'door_sensors',
+      changeDataFeed: true,
+    });
+    expect(validateStreamSpec(on)).toEqual([]);
+    expect('changeDataFeed' in toStreamSpec({ ...minimal, target: { changeDataFeed: false } }).target).toBe(false);
+  });
+
   test('an explicit null catalog stays null', () => {
     expect(toStreamSpec({ ...minimal, target: { catalog: null } }).target.catalog).toBeNull();
   });
