@@ -55,6 +55,7 @@ def local_spec_json(
     the stream's enriched example where it has one (its reference tables are written before it starts)."""
     file = reference.ENRICHED_SPECS.get(name, name) if enrich else name
     data = json.loads((SPEC_DIR / f"{file}.json").read_text())
+    data["name"] = name  # an enriched example is the same stream: the producer and the summary know it by name
     if windows:
         data["windows"] = [w for w in data["windows"] if w["id"] in windows]
     data["source"]["type"] = "kafka"
