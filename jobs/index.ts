@@ -2,3 +2,4 @@
 export * from './job-definitions';
 export * from './stream-job-input';
 export * from './stream-jobs';
+export * from './stream-joins';

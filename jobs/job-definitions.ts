@@ -44,6 +44,8 @@ export interface TaskParameterInputs {
   readonly auth: SourceAuthParameters;
   /** The secret scope key of the URL anomaly alerts are posted to; none: they go to the driver log and the table only. */
   readonly webhookSecretKey?: string;
+  /** The specs of the streams the spec's joins name, a JSON object by stream name. */
+  readonly joinSpecs?: string;
 }
 
 /** The `base_parameters` of the pipeline task (read by the notebook with `dbutils.widgets.get`). */
@@ -55,6 +57,7 @@ export function taskParameters(inputs: TaskParameterInputs): Record<string, stri
   parameters.secret_scope = inputs.secretScope;
   Object.assign(parameters, authParameters(inputs.auth));
   if (inputs.webhookSecretKey) parameters.webhook_secret_key = inputs.webhookSecretKey;
+  if (inputs.joinSpecs !== undefined) parameters.join_specs = inputs.joinSpecs;
   // A continuous job keeps the spec's own trigger; a scheduled run drains what is new and stops.
   if (inputs.mode === 'availableNow') parameters.trigger = JSON.stringify({ type: 'availableNow' });
   return parameters;

@@ -1,13 +1,16 @@
 import { Job, type JobConfig, type JobTask } from '@cdktf/provider-databricks/lib/job';
 import type { Permissions } from '@cdktf/provider-databricks/lib/permissions';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { EMAIL_RULE } from '../constructs/core/naming';
 import { Problems } from '../constructs/core/problems';
 import { notebookLibraries, type StreamingCompute, sourceCompatibilityProblems, sourceLibraries } from '../constructs/databricks/streaming-compute';
 import { type JobAccess, jobGrants, permissionsOn, runAsOf } from '../constructs/databricks/workspace-access';
+import type { StreamSpecV1 } from '../constructs/streams/stream-spec';
 import { type EntraSource, JOB_MODES, type JobMode, PIPELINE_TASK, type SourceAuthParameters, type TableLocation, taskParameters } from './job-definitions';
 import { longestScheduleGapSeconds } from './schedule-gap';
 import type { StreamJobInput } from './stream-job-input';
+import { joinProblems, joinSpecsParameter, type StreamSpecLookup } from './stream-joins';
 
 export const STREAM_NAME = { pattern: /^[a-z][a-z0-9-]{0,49}$/, rule: '1–50 lowercase letters, digits and hyphens, starting with a letter' } as const;
 /** Seven-field (or six-field) Quartz cron: seconds minutes hours day-of-month month day-of-week [year]. */
@@ -34,6 +37,12 @@ export interface StreamJobsEnvironment {
    * @default undefined (alerts go to their table and the driver log only)
    */
   readonly alertWebhookSecret?: string;
+  /**
+   * The specs of the environment's streams, for joins: the other stream's spec goes to the task, and synthesis
+   * checks the pair. Called when the app is validated, once every stream is added.
+   * @default undefined (a stream with joins is a problem)
+   */
+  readonly streams?: { readonly lookup: StreamSpecLookup; readonly names: () => readonly string[] };
   /**
    * `availableNow` mode: when runs start.
    * @default { quartzCronExpression: '0 0 * * * ?', timezoneId: 'UTC' } (hourly)
@@ -90,6 +99,8 @@ export class StreamJobs extends Construct {
   /** The stream's job (escape hatch). */
   public readonly resource: Job;
   public readonly streamName: string;
+  /** The stream's spec, as the task gets it. */
+  public readonly spec: StreamSpecV1;
   /** The job's permissions, when `access` is given. */
   public readonly permissions?: Permissions;
 
@@ -97,6 +108,7 @@ export class StreamJobs extends Construct {
     super(scope, id);
     const { name, source } = props.input.spec;
     this.streamName = name;
+    this.spec = props.input.spec;
     this.validate(Problems.of(this), props);
 
     props.compute.registerStream(source.partitions);
@@ -115,6 +127,23 @@ export class StreamJobs extends Construct {
       ...(props.mode === 'continuous' ? continuousRun(props) : scheduledRun(props)),
     });
     if (props.access) this.permissions = permissionsOn(this, 'Permissions', { jobId: this.resource.id }, jobGrants(props.access));
+    if (props.input.spec.joins?.length) this.node.addValidation({ validate: () => this.joinProblems(props) });
+  }
+
+  /** The joins' other streams, checked once every stream of the environment is added. */
+  private joinProblems(props: StreamJobsProps): string[] {
+    const problems = new Problems();
+    const streams = props.streams;
+    if (streams === undefined) {
+      problems.add(
+        `streams.${this.streamName}.joins`,
+        props.input.spec.joins?.map((j) => j.stream),
+        "the environment's streams (StreamJobsEnvironment.streams)",
+      );
+    } else {
+      for (const p of joinProblems(props.input.spec, streams.lookup, streams.names())) problems.add(p.field, p.value, p.allowed);
+    }
+    return problems.validate();
   }
 
   /**
@@ -212,11 +241,20 @@ function pipelineTask(props: StreamJobsProps, jobClusterKey: string | undefined)
         secretScope: props.secretScope,
         auth: authOf(props),
         webhookSecretKey: props.alertWebhookSecret,
+        joinSpecs: joinSpecsOf(props),
       }),
     },
     library: libraries.length > 0 ? libraries : undefined,
     ...(props.mode === 'availableNow' ? { ...retriesOf(props), retryOnTimeout: true } : {}),
   };
+}
+
+/** The `join_specs` parameter, resolved at synthesis, when every stream of the environment is known. */
+function joinSpecsOf(props: StreamJobsProps): string | undefined {
+  const { spec } = props.input;
+  const streams = props.streams;
+  if (!spec.joins?.length || streams === undefined) return undefined;
+  return Lazy.stringValue({ produce: () => joinSpecsParameter(spec, streams.lookup) });
 }
 
 /** The stream's credential with the workspace's Entra ID source (a placeholder where none is given: reported). */

@@ -179,6 +179,7 @@ export class WorkspaceStack extends TerraformStack {
       secretScope: this.secretScope.name,
       entra: credential.type === 'entra' ? this.entraSource() : undefined,
       alertWebhookSecret: this.platform.alertRelay ? ALERT_RELAY_SECRET : undefined,
+      streams: { lookup: (stream) => this.streams.get(stream)?.spec, names: () => [...this.streams.keys()] },
       schedule: { quartzCronExpression: databricks.schedule, timezoneId: databricks.scheduleTimezone },
       notificationEmails: databricks.notificationEmails,
       tags: { environment: this.config.name },

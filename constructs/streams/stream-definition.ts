@@ -117,6 +117,29 @@ export interface EnrichmentDefinition {
   readonly onMissing?: 'keep' | 'quarantine';
 }
 
+/**
+ * A stream-to-stream join into gold: this stream's silver rows with those of `stream` (another stream of the
+ * same app) whose `keys` are equal and whose event time is from this row's to `within` after it. Spark joins
+ * them with both streams' watermarks, into its own table `<table>_join_<id>` with its own checkpoint.
+ */
+export interface JoinDefinition {
+  readonly id: string;
+  /** The other stream's name; synthesis checks that the environment has it. */
+  readonly stream: string;
+  /** String, integer or boolean fields of both streams, of the same type in each. */
+  readonly keys: readonly string[];
+  /** How long after this stream's event the other's may come. */
+  readonly within: Duration;
+  /** Fields of the other stream written beside this stream's; none may be a field of this stream. */
+  readonly columns: readonly string[];
+  /**
+   * `inner`: matched pairs only; `leftOuter`: every row of this stream, the other's columns null where nothing
+   * matched, written once both watermarks have passed its time plus `within`.
+   * @default 'inner'
+   */
+  readonly type?: 'inner' | 'leftOuter';
+}
+
 export interface TumblingWindowDefinition {
   readonly id: string;
   readonly type: 'tumbling';
@@ -275,6 +298,8 @@ export interface StreamDefinition {
   readonly anomalies?: readonly AnomalyDefinition[];
   /** @default undefined (no feature table) */
   readonly features?: FeaturesDefinition;
+  /** @default [] (no stream-to-stream join) */
+  readonly joins?: readonly JoinDefinition[];
   /** @default { catalog: null, schemas: { bronze: 'bronze', silver: 'silver', gold: 'gold' }, table: <name with - → _> } */
   readonly target?: TargetDefinition;
   /** @default { type: 'processingTime', interval: '10 seconds' } */

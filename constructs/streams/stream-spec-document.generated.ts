@@ -99,6 +99,10 @@ export interface StreamSpecDocument {
     field: StreamSpecIdentifier;
     window: StreamSpecDuration;
   };
+  /**
+   * Stream-to-stream joins into gold: this stream's silver rows with another stream's, within an event-time bound
+   */
+  joins?: StreamSpecJoin[];
   target: {
     /**
      * Unity Catalog catalog; null = tables addressed by path under the lake root
@@ -166,4 +170,18 @@ export interface StreamSpecEnrichment {
    * keep: the row stays in silver with null columns; quarantine: the row goes to quarantine as unknown_reference:<table>
    */
   onMissing?: 'keep' | 'quarantine';
+}
+/**
+ * Rows of `stream` (another stream of the app) whose `keys` equal this stream's and whose event time is from this row's to `within` after it; its own gold table <table>_join_<id> and checkpoint.
+ */
+export interface StreamSpecJoin {
+  id: StreamSpecIdentifier;
+  stream: string;
+  keys: StreamSpecIdentifier[];
+  within: StreamSpecDuration;
+  columns: StreamSpecIdentifier[];
+  /**
+   * inner: matched pairs only; leftOuter: every row of this stream, the other's columns null where nothing matched (written once the watermark passes)
+   */
+  type?: 'inner' | 'leftOuter';
 }

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"x-renamed-keys":{"deviceField":"entityField"},"required":["specVersion","name","schema","eventTimeField","eventIdField","entityField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"entityField":{"$ref":"#/$defs/identifier","description":"the field naming the entity an event belongs to (a device, a user, a store); a string, long or integer field"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"enrichment":{"description":"Reference data joined to each silver batch (the table's current version, re-read per batch)","type":"array","default":[],"items":{"$ref":"#/$defs/enrichment"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"}}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"},"changeDataFeed":{"description":"Create the silver and gold tables with delta.enableChangeDataFeed = true, so downstream jobs can stream their inserts and updates (readChangeFeed)","type":"boolean","default":false}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"enrichment":{"description":"A stream-to-static join: silver rows get `columns` from `table` where `keys` match; `onMissing` says what a row without a match becomes.","type":"object","additionalProperties":false,"required":["table","keys","columns"],"properties":{"table":{"type":"string","pattern":"^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$","x-allowed":"a layer and a table name: bronze, silver or gold, a dot, then a snake_case identifier (the table lives in that layer's schema of the stream's catalog or lake)"},"keys":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"columns":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"onMissing":{"description":"keep: the row stays in silver with null columns; quarantine: the row goes to quarantine as unknown_reference:<table>","enum":["keep","quarantine"],"default":"keep"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://streaming-platform.example/schema/stream-spec.v1.schema.json","title":"Stream spec v1","description":"One stream of the medallion platform: event schema, source, windows, quality and anomaly rules, targets. Serialized by the TypeScript constructs, parsed again by the Python package (notebooks/medallion/spec.py), which adds the cross-field checks JSON Schema cannot express.","type":"object","additionalProperties":false,"x-renamed-keys":{"deviceField":"entityField"},"required":["specVersion","name","schema","eventTimeField","eventIdField","entityField","source","watermark","windows","aggregation","target","trigger"],"properties":{"specVersion":{"const":1},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"description":{"type":"string"},"schema":{"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/field"}}}},"eventTimeField":{"$ref":"#/$defs/identifier"},"eventIdField":{"$ref":"#/$defs/identifier"},"entityField":{"$ref":"#/$defs/identifier","description":"the field naming the entity an event belongs to (a device, a user, a store); a string, long or integer field"},"source":{"$ref":"#/$defs/source"},"watermark":{"$ref":"#/$defs/duration"},"standardize":{"type":"array","default":[],"items":{"$ref":"#/$defs/standardization"}},"enrichment":{"description":"Reference data joined to each silver batch (the table's current version, re-read per batch)","type":"array","default":[],"items":{"$ref":"#/$defs/enrichment"}},"windows":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/window"}},"aggregation":{"type":"object","additionalProperties":false,"required":["dimensions","measures"],"properties":{"dimensions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"measures":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}}}},"anomalies":{"type":"array","default":[],"items":{"$ref":"#/$defs/anomaly"}},"features":{"type":"object","additionalProperties":false,"required":["field","window"],"properties":{"field":{"$ref":"#/$defs/identifier"},"window":{"$ref":"#/$defs/duration"}}},"joins":{"description":"Stream-to-stream joins into gold: this stream's silver rows with another stream's, within an event-time bound","type":"array","default":[],"items":{"$ref":"#/$defs/join"}},"target":{"type":"object","additionalProperties":false,"required":["catalog","schemas","table"],"properties":{"catalog":{"description":"Unity Catalog catalog; null = tables addressed by path under the lake root","type":["string","null"],"pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"schemas":{"type":"object","additionalProperties":false,"required":["bronze","silver","gold"],"properties":{"bronze":{"$ref":"#/$defs/identifier"},"silver":{"$ref":"#/$defs/identifier"},"gold":{"$ref":"#/$defs/identifier"}}},"table":{"$ref":"#/$defs/identifier"},"changeDataFeed":{"description":"Create the silver and gold tables with delta.enableChangeDataFeed = true, so downstream jobs can stream their inserts and updates (readChangeFeed)","type":"boolean","default":false}}},"trigger":{"type":"object","required":["type"],"properties":{"type":{"enum":["processingTime","availableNow"]}},"allOf":[{"if":{"properties":{"type":{"const":"processingTime"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type","interval"],"properties":{"type":{"const":"processingTime"},"interval":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"availableNow"}},"required":["type"]},"then":{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"availableNow"}}}}]}},"$defs":{"identifier":{"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"},"duration":{"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"},"severity":{"enum":["info","warning","critical"]},"temperatureUnit":{"enum":["celsius","fahrenheit","kelvin"]},"field":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"$ref":"#/$defs/identifier"},"type":{"enum":["string","double","long","integer","boolean","timestamp"]},"required":{"type":"boolean","default":false},"min":{"type":"number"},"max":{"type":"number"},"allowed":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"not":{"enum":["double","long","integer"]}}}},"then":{"properties":{"min":{"not":{},"description":"min only on numeric fields"},"max":{"not":{},"description":"max only on numeric fields"}}}},{"if":{"required":["type"],"properties":{"type":{"not":{"const":"string"}}}},"then":{"properties":{"allowed":{"not":{},"description":"allowed only on string fields"}}}}]},"source":{"type":"object","additionalProperties":false,"required":["type","eventHubName","partitions","retentionDays","consumerGroups","startingPosition","maxEventsPerTrigger"],"properties":{"type":{"enum":["eventhubs","kafka"]},"eventHubName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$","x-allowed":"an event hub name: 1-256 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"partitions":{"type":"integer","minimum":1,"maximum":1024},"retentionDays":{"type":"integer","minimum":1,"maximum":90},"consumerGroups":{"description":"Consumer group per reading query. bronze is the only query that reads the event hub.","type":"object","additionalProperties":false,"required":["bronze"],"properties":{"bronze":{"$ref":"#/$defs/consumerGroup"}}},"startingPosition":{"enum":["earliest","latest"]},"maxEventsPerTrigger":{"type":"integer","minimum":1}}},"consumerGroup":{"type":"string","pattern":"^(\\$Default|[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$","x-allowed":"'$Default' or a consumer group name: 1-50 letters, digits, periods, hyphens, underscores; starting and ending with a letter or digit"},"standardization":{"description":"Unit conversion: converts `field` from `from` to `to` where `unitField` equals `from`, then sets `unitField` to `to`.","type":"object","additionalProperties":false,"required":["field","unitField","from","to"],"properties":{"field":{"$ref":"#/$defs/identifier"},"unitField":{"$ref":"#/$defs/identifier"},"from":{"$ref":"#/$defs/temperatureUnit"},"to":{"$ref":"#/$defs/temperatureUnit"}}},"enrichment":{"description":"A stream-to-static join: silver rows get `columns` from `table` where `keys` match; `onMissing` says what a row without a match becomes.","type":"object","additionalProperties":false,"required":["table","keys","columns"],"properties":{"table":{"type":"string","pattern":"^(bronze|silver|gold)\\.[a-z][a-z0-9_]{0,63}$","x-allowed":"a layer and a table name: bronze, silver or gold, a dot, then a snake_case identifier (the table lives in that layer's schema of the stream's catalog or lake)"},"keys":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"columns":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"onMissing":{"description":"keep: the row stays in silver with null columns; quarantine: the row goes to quarantine as unknown_reference:<table>","enum":["keep","quarantine"],"default":"keep"}}},"join":{"description":"Rows of `stream` (another stream of the app) whose `keys` equal this stream's and whose event time is from this row's to `within` after it; its own gold table <table>_join_<id> and checkpoint.","type":"object","additionalProperties":false,"required":["id","stream","keys","within","columns"],"properties":{"id":{"$ref":"#/$defs/identifier"},"stream":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"the name of another stream of the app: a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"keys":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"within":{"$ref":"#/$defs/duration"},"columns":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"type":{"description":"inner: matched pairs only; leftOuter: every row of this stream, the other's columns null where nothing matched (written once the watermark passes)","enum":["inner","leftOuter"],"default":"inner"}}},"window":{"type":"object","required":["id","type"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["tumbling","sliding","session"]}},"allOf":[{"if":{"properties":{"type":{"const":"tumbling"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"sliding"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","duration","slide"],"properties":{"id":true,"type":true,"duration":{"$ref":"#/$defs/duration"},"slide":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"session"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","gap"],"properties":{"id":true,"type":true,"gap":{"$ref":"#/$defs/duration"}}}}]},"anomaly":{"type":"object","required":["id","type","severity"],"properties":{"id":{"$ref":"#/$defs/identifier"},"type":{"enum":["threshold","spike","missing","status"]},"severity":{"$ref":"#/$defs/severity"}},"allOf":[{"if":{"properties":{"type":{"const":"threshold"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","operator","value","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"operator":{"enum":[">",">=","<","<="]},"value":{"type":"number"},"condition":{"description":"the rule applies only to events whose field equals the value","type":"object","additionalProperties":false,"required":["field","equals"],"properties":{"field":{"$ref":"#/$defs/identifier"},"equals":{"type":["string","number","boolean"]}}}}}},{"if":{"properties":{"type":{"const":"spike"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","increasePercent","within","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"increasePercent":{"type":"number","exclusiveMinimum":0},"within":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"missing"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","timeout","severity"],"properties":{"id":true,"type":true,"severity":true,"timeout":{"$ref":"#/$defs/duration"}}}},{"if":{"properties":{"type":{"const":"status"}},"required":["type"]},"then":{"additionalProperties":false,"required":["id","type","field","values","severity"],"properties":{"id":true,"type":true,"severity":true,"field":{"$ref":"#/$defs/identifier"},"values":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string"}}}}}]}}};
 const schema33 = {"description":"snake_case identifier (field, window, rule, schema and table names)","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-allowed":"a snake_case identifier: a lowercase letter, then up to 63 lowercase letters, digits or underscores"};
 const schema39 = {"description":"Spark interval string, e.g. \"10 seconds\", \"1 minute\", \"2 hours\"","type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day)s?$","x-allowed":"a duration like '10 seconds', '1 minute', '5 minutes', '2 hours', '1 day'"};
 const func1 = Object.prototype.hasOwnProperty;
@@ -2652,6 +2652,327 @@ return errors === 0;
 }
 validate31.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
+const schema67 = {"description":"Rows of `stream` (another stream of the app) whose `keys` equal this stream's and whose event time is from this row's to `within` after it; its own gold table <table>_join_<id> and checkpoint.","type":"object","additionalProperties":false,"required":["id","stream","keys","within","columns"],"properties":{"id":{"$ref":"#/$defs/identifier"},"stream":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,49}$","x-allowed":"the name of another stream of the app: a lowercase letter, then up to 49 lowercase letters, digits or hyphens"},"keys":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"within":{"$ref":"#/$defs/duration"},"columns":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/identifier"}},"type":{"description":"inner: matched pairs only; leftOuter: every row of this stream, the other's columns null where nothing matched (written once the watermark passes)","enum":["inner","leftOuter"],"default":"inner"}}};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema67.required,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.stream === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stream"},message:"must have required property '"+"stream"+"'",schema:schema67.required,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.keys === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "keys"},message:"must have required property '"+"keys"+"'",schema:schema67.required,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.within === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "within"},message:"must have required property '"+"within"+"'",schema:schema67.required,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.columns === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema67.required,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "id") || (key0 === "stream")) || (key0 === "keys")) || (key0 === "within")) || (key0 === "columns")) || (key0 === "type"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!pattern5.test(data0)){
+const err6 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.stream !== undefined){
+let data1 = data.stream;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err8 = {instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{0,49}$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{0,49}$"+"\"",schema:"^[a-z][a-z0-9-]{0,49}$",parentSchema:schema67.properties.stream,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.stream.type,parentSchema:schema67.properties.stream,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.keys !== undefined){
+let data2 = data.keys;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err10 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema67.properties.keys,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 === "string"){
+if(!pattern5.test(data3)){
+const err11 = {instancePath:instancePath+"/keys/" + i0,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/keys/" + i0,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+let i1 = data2.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data2[i1], data2[j0])){
+const err13 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema67.properties.keys,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.keys.type,parentSchema:schema67.properties.keys,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.within !== undefined){
+let data4 = data.within;
+if(typeof data4 === "string"){
+if(!pattern11.test(data4)){
+const err15 = {instancePath:instancePath+"/within",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/within",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.columns !== undefined){
+let data5 = data.columns;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err17 = {instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema67.properties.columns,data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const len1 = data5.length;
+for(let i2=0; i2<len1; i2++){
+let data6 = data5[i2];
+if(typeof data6 === "string"){
+if(!pattern5.test(data6)){
+const err18 = {instancePath:instancePath+"/columns/" + i2,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data6};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/columns/" + i2,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data6};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+let i3 = data5.length;
+let j1;
+if(i3 > 1){
+outer1:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data5[i3], data5[j1])){
+const err20 = {instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema67.properties.columns,data:data5};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.columns.type,parentSchema:schema67.properties.columns,data:data5};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data7 = data.type;
+if(!((data7 === "inner") || (data7 === "leftOuter"))){
+const err22 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema67.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema67.properties.type.enum,parentSchema:schema67.properties.type,data:data7};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://streaming-platform.example/schema/stream-spec.v1.schema.json" */;
@@ -3407,11 +3728,19 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data.target !== undefined){
-let data27 = data.target;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.catalog === undefined){
-const err57 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "catalog"},message:"must have required property '"+"catalog"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data27};
+if(data.joins !== undefined){
+let data27 = data.joins;
+if(Array.isArray(data27)){
+const len7 = data27.length;
+for(let i9=0; i9<len7; i9++){
+if(!(validate33(data27[i9], {instancePath:instancePath+"/joins/" + i9,parentData:data27,parentDataProperty:i9,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/joins",schemaPath:"#/properties/joins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.joins.type,parentSchema:schema31.properties.joins,data:data27};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -3420,8 +3749,12 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data27.schemas === undefined){
-const err58 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "schemas"},message:"must have required property '"+"schemas"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data27};
+}
+if(data.target !== undefined){
+let data29 = data.target;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.catalog === undefined){
+const err58 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "catalog"},message:"must have required property '"+"catalog"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data29};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -3430,8 +3763,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data27.table === undefined){
-const err59 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data27};
+if(data29.schemas === undefined){
+const err59 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "schemas"},message:"must have required property '"+"schemas"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data29};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -3440,9 +3773,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-for(const key4 in data27){
-if(!((((key4 === "catalog") || (key4 === "schemas")) || (key4 === "table")) || (key4 === "changeDataFeed"))){
-const err60 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target,data:data27};
+if(data29.table === undefined){
+const err60 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema31.properties.target.required,parentSchema:schema31.properties.target,data:data29};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -3451,11 +3783,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-if(data27.catalog !== undefined){
-let data28 = data27.catalog;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err61 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/type",keyword:"type",params:{type: schema31.properties.target.properties.catalog.type},message:"must be string,null",schema:schema31.properties.target.properties.catalog.type,parentSchema:schema31.properties.target.properties.catalog,data:data28};
+for(const key4 in data29){
+if(!((((key4 === "catalog") || (key4 === "schemas")) || (key4 === "table")) || (key4 === "changeDataFeed"))){
+const err61 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target,data:data29};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -3464,9 +3794,11 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(typeof data28 === "string"){
-if(!pattern5.test(data28)){
-const err62 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema31.properties.target.properties.catalog,data:data28};
+}
+if(data29.catalog !== undefined){
+let data30 = data29.catalog;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err62 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/type",keyword:"type",params:{type: schema31.properties.target.properties.catalog.type},message:"must be string,null",schema:schema31.properties.target.properties.catalog.type,parentSchema:schema31.properties.target.properties.catalog,data:data30};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -3475,13 +3807,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-if(data27.schemas !== undefined){
-let data29 = data27.schemas;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.bronze === undefined){
-const err63 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "bronze"},message:"must have required property '"+"bronze"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data29};
+if(typeof data30 === "string"){
+if(!pattern5.test(data30)){
+const err63 = {instancePath:instancePath+"/target/catalog",schemaPath:"#/properties/target/properties/catalog/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema31.properties.target.properties.catalog,data:data30};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -3490,8 +3818,13 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(data29.silver === undefined){
-const err64 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "silver"},message:"must have required property '"+"silver"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data29};
+}
+}
+if(data29.schemas !== undefined){
+let data31 = data29.schemas;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.bronze === undefined){
+const err64 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "bronze"},message:"must have required property '"+"bronze"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data31};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -3500,8 +3833,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data29.gold === undefined){
-const err65 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "gold"},message:"must have required property '"+"gold"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data29};
+if(data31.silver === undefined){
+const err65 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "silver"},message:"must have required property '"+"silver"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data31};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -3510,9 +3843,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-for(const key5 in data29){
-if(!(((key5 === "bronze") || (key5 === "silver")) || (key5 === "gold"))){
-const err66 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target.properties.schemas,data:data29};
+if(data31.gold === undefined){
+const err66 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/required",keyword:"required",params:{missingProperty: "gold"},message:"must have required property '"+"gold"+"'",schema:schema31.properties.target.properties.schemas.required,parentSchema:schema31.properties.target.properties.schemas,data:data31};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -3521,12 +3853,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data29.bronze !== undefined){
-let data30 = data29.bronze;
-if(typeof data30 === "string"){
-if(!pattern5.test(data30)){
-const err67 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data30};
+for(const key5 in data31){
+if(!(((key5 === "bronze") || (key5 === "silver")) || (key5 === "gold"))){
+const err67 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.target.properties.schemas,data:data31};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -3536,8 +3865,11 @@ vErrors.push(err67);
 errors++;
 }
 }
-else {
-const err68 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data30};
+if(data31.bronze !== undefined){
+let data32 = data31.bronze;
+if(typeof data32 === "string"){
+if(!pattern5.test(data32)){
+const err68 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data32};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -3547,11 +3879,8 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data29.silver !== undefined){
-let data31 = data29.silver;
-if(typeof data31 === "string"){
-if(!pattern5.test(data31)){
-const err69 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data31};
+else {
+const err69 = {instancePath:instancePath+"/target/schemas/bronze",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data32};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -3561,8 +3890,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-else {
-const err70 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data31};
+if(data31.silver !== undefined){
+let data33 = data31.silver;
+if(typeof data33 === "string"){
+if(!pattern5.test(data33)){
+const err70 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data33};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -3572,11 +3904,8 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data29.gold !== undefined){
-let data32 = data29.gold;
-if(typeof data32 === "string"){
-if(!pattern5.test(data32)){
-const err71 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data32};
+else {
+const err71 = {instancePath:instancePath+"/target/schemas/silver",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data33};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -3586,8 +3915,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-else {
-const err72 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data32};
+if(data31.gold !== undefined){
+let data34 = data31.gold;
+if(typeof data34 === "string"){
+if(!pattern5.test(data34)){
+const err72 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data34};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -3597,9 +3929,8 @@ vErrors.push(err72);
 errors++;
 }
 }
-}
 else {
-const err73 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.properties.schemas.type,parentSchema:schema31.properties.target.properties.schemas,data:data29};
+const err73 = {instancePath:instancePath+"/target/schemas/gold",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data34};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -3609,11 +3940,9 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data27.table !== undefined){
-let data33 = data27.table;
-if(typeof data33 === "string"){
-if(!pattern5.test(data33)){
-const err74 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data33};
+}
+else {
+const err74 = {instancePath:instancePath+"/target/schemas",schemaPath:"#/properties/target/properties/schemas/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.properties.schemas.type,parentSchema:schema31.properties.target.properties.schemas,data:data31};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -3623,8 +3952,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data33};
+if(data29.table !== undefined){
+let data35 = data29.table;
+if(typeof data35 === "string"){
+if(!pattern5.test(data35)){
+const err75 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema33,data:data35};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -3634,10 +3966,8 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data27.changeDataFeed !== undefined){
-let data34 = data27.changeDataFeed;
-if(typeof data34 !== "boolean"){
-const err76 = {instancePath:instancePath+"/target/changeDataFeed",schemaPath:"#/properties/target/properties/changeDataFeed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.target.properties.changeDataFeed.type,parentSchema:schema31.properties.target.properties.changeDataFeed,data:data34};
+else {
+const err76 = {instancePath:instancePath+"/target/table",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data35};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -3647,9 +3977,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.type,parentSchema:schema31.properties.target,data:data27};
+if(data29.changeDataFeed !== undefined){
+let data36 = data29.changeDataFeed;
+if(typeof data36 !== "boolean"){
+const err77 = {instancePath:instancePath+"/target/changeDataFeed",schemaPath:"#/properties/target/properties/changeDataFeed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.target.properties.changeDataFeed.type,parentSchema:schema31.properties.target.properties.changeDataFeed,data:data36};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -3659,15 +3990,9 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data.trigger !== undefined){
-let data35 = data.trigger;
-const _errs85 = errors;
-let valid35 = true;
-const _errs86 = errors;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-let missing0;
-if((data35.type === undefined) && (missing0 = "type")){
-const err78 = {};
+}
+else {
+const err78 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.target.type,parentSchema:schema31.properties.target,data:data29};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -3676,9 +4001,15 @@ vErrors.push(err78);
 }
 errors++;
 }
-else {
-if(data35.type !== undefined){
-if("processingTime" !== data35.type){
+}
+if(data.trigger !== undefined){
+let data37 = data.trigger;
+const _errs88 = errors;
+let valid37 = true;
+const _errs89 = errors;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing0;
+if((data37.type === undefined) && (missing0 = "type")){
 const err79 = {};
 if(vErrors === null){
 vErrors = [err79];
@@ -3688,24 +4019,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs86 === errors;
-errors = _errs85;
-if(vErrors !== null){
-if(_errs85){
-vErrors.length = _errs85;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs88 = errors;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.type === undefined){
-const err80 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data35};
+if(data37.type !== undefined){
+if("processingTime" !== data37.type){
+const err80 = {};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -3714,8 +4031,24 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(data35.interval === undefined){
-const err81 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "interval"},message:"must have required property '"+"interval"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data35};
+}
+}
+}
+var _valid0 = _errs89 === errors;
+errors = _errs88;
+if(vErrors !== null){
+if(_errs88){
+vErrors.length = _errs88;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs91 = errors;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.type === undefined){
+const err81 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data37};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -3724,9 +4057,8 @@ vErrors.push(err81);
 }
 errors++;
 }
-for(const key6 in data35){
-if(!((key6 === "type") || (key6 === "interval"))){
-const err82 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[0].then,data:data35};
+if(data37.interval === undefined){
+const err82 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/required",keyword:"required",params:{missingProperty: "interval"},message:"must have required property '"+"interval"+"'",schema:schema31.properties.trigger.allOf[0].then.required,parentSchema:schema31.properties.trigger.allOf[0].then,data:data37};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -3735,11 +4067,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data35.type !== undefined){
-let data37 = data35.type;
-if("processingTime" !== data37){
-const err83 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "processingTime"},message:"must be equal to constant",schema:"processingTime",parentSchema:schema31.properties.trigger.allOf[0].then.properties.type,data:data37};
+for(const key6 in data37){
+if(!((key6 === "type") || (key6 === "interval"))){
+const err83 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[0].then,data:data37};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -3749,11 +4079,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data35.interval !== undefined){
-let data38 = data35.interval;
-if(typeof data38 === "string"){
-if(!pattern11.test(data38)){
-const err84 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data38};
+if(data37.type !== undefined){
+let data39 = data37.type;
+if("processingTime" !== data39){
+const err84 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/0/then/properties/type/const",keyword:"const",params:{allowedValue: "processingTime"},message:"must be equal to constant",schema:"processingTime",parentSchema:schema31.properties.trigger.allOf[0].then.properties.type,data:data39};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -3763,8 +4092,11 @@ vErrors.push(err84);
 errors++;
 }
 }
-else {
-const err85 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data38};
+if(data37.interval !== undefined){
+let data40 = data37.interval;
+if(typeof data40 === "string"){
+if(!pattern11.test(data40)){
+const err85 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day)s?$"+"\"",schema:"^[1-9][0-9]* (second|minute|hour|day)s?$",parentSchema:schema39,data:data40};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -3774,15 +4106,8 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-var _valid0 = _errs88 === errors;
-valid35 = _valid0;
-if(valid35){
-var props2 = true;
-}
-}
-if(!valid35){
-const err86 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[0].if,parentSchema:schema31.properties.trigger.allOf[0],data:data35};
+else {
+const err86 = {instancePath:instancePath+"/trigger/interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data40};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -3791,13 +4116,16 @@ vErrors.push(err86);
 }
 errors++;
 }
-const _errs95 = errors;
-let valid39 = true;
-const _errs96 = errors;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-let missing1;
-if((data35.type === undefined) && (missing1 = "type")){
-const err87 = {};
+}
+}
+var _valid0 = _errs91 === errors;
+valid37 = _valid0;
+if(valid37){
+var props2 = true;
+}
+}
+if(!valid37){
+const err87 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[0].if,parentSchema:schema31.properties.trigger.allOf[0],data:data37};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -3806,9 +4134,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-else {
-if(data35.type !== undefined){
-if("availableNow" !== data35.type){
+const _errs98 = errors;
+let valid41 = true;
+const _errs99 = errors;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing1;
+if((data37.type === undefined) && (missing1 = "type")){
 const err88 = {};
 if(vErrors === null){
 vErrors = [err88];
@@ -3818,24 +4149,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-}
-var _valid1 = _errs96 === errors;
-errors = _errs95;
-if(vErrors !== null){
-if(_errs95){
-vErrors.length = _errs95;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs98 = errors;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.type === undefined){
-const err89 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[1].then.required,parentSchema:schema31.properties.trigger.allOf[1].then,data:data35};
+if(data37.type !== undefined){
+if("availableNow" !== data37.type){
+const err89 = {};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -3844,9 +4161,24 @@ vErrors.push(err89);
 }
 errors++;
 }
-for(const key7 in data35){
-if(!(key7 === "type")){
-const err90 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[1].then,data:data35};
+}
+}
+}
+var _valid1 = _errs99 === errors;
+errors = _errs98;
+if(vErrors !== null){
+if(_errs98){
+vErrors.length = _errs98;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs101 = errors;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.type === undefined){
+const err90 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.allOf[1].then.required,parentSchema:schema31.properties.trigger.allOf[1].then,data:data37};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -3855,11 +4187,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data35.type !== undefined){
-let data40 = data35.type;
-if("availableNow" !== data40){
-const err91 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "availableNow"},message:"must be equal to constant",schema:"availableNow",parentSchema:schema31.properties.trigger.allOf[1].then.properties.type,data:data40};
+for(const key7 in data37){
+if(!(key7 === "type")){
+const err91 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.trigger.allOf[1].then,data:data37};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -3869,20 +4199,33 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
-var _valid1 = _errs98 === errors;
-valid39 = _valid1;
-if(valid39){
-var props3 = true;
-}
-}
-if(!valid39){
-const err92 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[1].if,parentSchema:schema31.properties.trigger.allOf[1],data:data35};
+if(data37.type !== undefined){
+let data42 = data37.type;
+if("availableNow" !== data42){
+const err92 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "availableNow"},message:"must be equal to constant",schema:"availableNow",parentSchema:schema31.properties.trigger.allOf[1].then.properties.type,data:data42};
 if(vErrors === null){
 vErrors = [err92];
 }
 else {
 vErrors.push(err92);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs101 === errors;
+valid41 = _valid1;
+if(valid41){
+var props3 = true;
+}
+}
+if(!valid41){
+const err93 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.properties.trigger.allOf[1].if,parentSchema:schema31.properties.trigger.allOf[1],data:data37};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
 }
 errors++;
 }
@@ -3895,25 +4238,9 @@ props2 = props2 || {};
 Object.assign(props2, props3);
 }
 }
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.type === undefined){
-const err93 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.required,parentSchema:schema31.properties.trigger,data:data35};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-if(props2 !== true){
-props2 = props2 || {};
-props2.type = true;
-}
-if(data35.type !== undefined){
-let data41 = data35.type;
-if(!((data41 === "processingTime") || (data41 === "availableNow"))){
-const err94 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.trigger.properties.type.enum,parentSchema:schema31.properties.trigger.properties.type,data:data41};
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.type === undefined){
+const err94 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema31.properties.trigger.required,parentSchema:schema31.properties.trigger,data:data37};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -3922,10 +4249,14 @@ vErrors.push(err94);
 }
 errors++;
 }
+if(props2 !== true){
+props2 = props2 || {};
+props2.type = true;
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.trigger.type,parentSchema:schema31.properties.trigger,data:data35};
+if(data37.type !== undefined){
+let data43 = data37.type;
+if(!((data43 === "processingTime") || (data43 === "availableNow"))){
+const err95 = {instancePath:instancePath+"/trigger/type",schemaPath:"#/properties/trigger/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.trigger.properties.type.enum,parentSchema:schema31.properties.trigger.properties.type,data:data43};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -3937,12 +4268,24 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err96 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.trigger.type,parentSchema:schema31.properties.trigger,data:data37};
 if(vErrors === null){
 vErrors = [err96];
 }
 else {
 vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+else {
+const err97 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
 }
 errors++;
 }

@@ -33,6 +33,7 @@ export const STREAM_DEFAULTS = {
   table: (streamName: string): string => streamName.replace(/-/g, '_'),
   trigger: { type: 'processingTime', interval: '10 seconds' } as StreamSpecTrigger,
   enrichmentOnMissing: 'keep' as const,
+  joinType: 'inner' as const,
 } as const;
 
 /** The partitions and retention a stream gets when its definition leaves them out (an environment's sizing). */
@@ -85,6 +86,18 @@ export function toStreamSpec(definition: StreamDefinition, sourceDefaults: Sourc
     aggregation: { dimensions: [...d.aggregation.dimensions], measures: [...d.aggregation.measures] },
     anomalies: (d.anomalies ?? []).map(toAnomaly),
     ...(d.features !== undefined ? { features: { field: d.features.field, window: d.features.window } } : {}),
+    ...(d.joins?.length
+      ? {
+          joins: d.joins.map((j) => ({
+            id: j.id,
+            stream: j.stream,
+            keys: [...j.keys],
+            within: j.within,
+            columns: [...j.columns],
+            type: j.type ?? STREAM_DEFAULTS.joinType,
+          })),
+        }
+      : {}),
     target: {
       catalog: target.catalog === undefined ? STREAM_DEFAULTS.catalog : target.catalog,
       schemas: {

@@ -236,6 +236,7 @@ class Semantics {
     this.checkAggregation();
     this.checkAnomalies();
     this.checkFeatures();
+    this.checkJoins();
     return this.problems;
   }
 
@@ -393,6 +394,30 @@ class Semantics {
     if (Array.isArray(allowed) && !allowed.some((a) => sameJson(a, value))) {
       this.add(`${path}.equals`, 'value the field never takes', value, allowed.map(String).join(', '));
     }
+  }
+
+  /** A join's keys are this stream's fields compared for equality; the other stream's columns are new to it. */
+  private checkJoins(): void {
+    const joins = this.list('joins');
+    this.uniqueIds(joins, '$.joins');
+    joins.forEach((j, i) => {
+      if (!isMapping(j)) return;
+      if (typeof j.stream === 'string' && j.stream === this.data.name)
+        this.add(`$.joins[${i}].stream`, 'the stream itself', j.stream, 'another stream of the app');
+      (Array.isArray(j.keys) ? j.keys : []).forEach((key, k) => {
+        this.ref(`$.joins[${i}].keys[${k}]`, key, DISCRETE_TYPES, 'a string, integer or boolean');
+      });
+      (Array.isArray(j.columns) ? j.columns : []).forEach((column, k) => {
+        if (typeof column === 'string' && this.types.has(column)) {
+          this.add(
+            `$.joins[${i}].columns[${k}]`,
+            'already a field of the event',
+            column,
+            "a field of the other stream that this stream's schema.fields does not have",
+          );
+        }
+      });
+    });
   }
 
   private checkFeatures(): void {

@@ -13,10 +13,12 @@ Parameters (all strings, as Databricks passes them):
   eventhubs_namespace         the namespace, for Entra ID (a connection string names its own)
   kafka_bootstrap_servers     optional: a plaintext local broker instead of the Event Hubs endpoint
   webhook_secret_key          optional: webhook URL in secret_scope (without it alerts go to the driver log)
+  join_specs       the specs of the streams the spec's joins name, a JSON object by stream name
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -26,7 +28,7 @@ from pyspark.sql.streaming import StreamingQuery
 
 from pyspark.sql import DataFrame
 
-from . import gold, pipeline, progress, sources
+from . import gold, joins, pipeline, progress, sources
 from .kafka_auth import ConnectionString, KafkaAuth, OAuthClient, ServiceCredential
 from .alerts import AlertSink, LoggingSink, WebhookSink
 from .idempotent import BatchLog
@@ -52,6 +54,7 @@ PIPELINE_PARAMETERS = (
     "oauth_client_id",
     "kafka_bootstrap_servers",
     "webhook_secret_key",
+    "join_specs",
 )
 
 
@@ -186,17 +189,20 @@ def run_pipeline(
     trigger: str = "",
     kafka_bootstrap_servers: str = "",
     webhook_secret_key: str = "",
+    join_specs: str = "",
     sink: AlertSink | None = None,
     source: DataFrame | None = None,
     wait: bool = True,
     report_progress: bool | None = None,
 ) -> list[StreamingQuery]:
-    """The stream's pipeline query, then one Spark aggregation query per session window (they read silver).
+    """The stream's pipeline query, then one Spark query per session window and per join (they read silver).
 
-    `source`: a canonical source stream instead of the spec's (tests, replays); `sink` overrides the alert sink.
+    `source`: a canonical source stream instead of the spec's (tests, replays); `sink` overrides the alert sink;
+    `join_specs`: a JSON object of the specs of the streams the spec's joins name, by stream name.
     """
     stream = load_spec(spec)
     tables = resolve_tables(stream, catalog, lake_root)
+    others = _joined_streams(stream, join_specs)  # before anything starts: a bad pair stops nothing midway
     if source is None:
         auth = None
         if not kafka_bootstrap_servers:
@@ -215,17 +221,43 @@ def run_pipeline(
         kwargs,
     )
     sessions = [w for w in stream.windows if w.type not in gold.CLOSED_BY_PIPELINE]
-    if not sessions:
+    if not sessions and not stream.joins:
         return _started(spark, tables, [main], report_progress, wait)
     # availableNow reads what its source holds when it starts: the pipeline fills silver first.
     _started(spark, tables, [main], report_progress, wait="availableNow" in kwargs)
-    # A Delta stream needs its table's schema: create silver empty if the pipeline has not yet.
+    # A Delta stream needs its table's schema: create silver empty if the pipeline has not yet (and the other
+    # stream's of a join, the same schema its own writer gives it).
     SilverStage(spark, stream, tables, BatchLog(spark, "")).create_table()
-    session_queries = [
+    downstream = [
         gold.start_session_gold(
             spark, stream, tables, w, checkpoint(checkpoint_root, stream, gold.query_name(w)), kwargs
         )
         for w in sessions
     ]
-    _started(spark, tables, session_queries, report_progress, wait)
-    return _await([main], wait) + session_queries
+    for join, other in zip(stream.joins, others, strict=True):
+        other_tables = resolve_tables(other, catalog, lake_root)
+        SilverStage(spark, other, other_tables, BatchLog(spark, "")).create_table()
+        location = checkpoint(checkpoint_root, stream, joins.query_name(join))
+        downstream.append(joins.start_join(spark, stream, tables, other, other_tables, join, location, kwargs))
+    _started(spark, tables, downstream, report_progress, wait)
+    return _await([main], wait) + downstream
+
+
+def _joined_streams(stream: StreamSpec, join_specs: str) -> list[StreamSpec]:
+    """The spec of each join's other stream, in the joins' order; every problem of the pair at once."""
+    if not stream.joins:
+        return []
+    given = json.loads(join_specs) if join_specs.strip() else {}
+    others, problems = [], []
+    for i, join in enumerate(stream.joins):
+        if join.stream not in given:
+            problems.append(
+                f"{stream.name}: joins[{i}] names stream {join.stream}, whose spec join_specs does not hold"
+            )
+            continue
+        other = load_spec(json.dumps(given[join.stream]))
+        others.append(other)
+        problems += joins.cross_stream_problems(stream, other, join, i)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return others

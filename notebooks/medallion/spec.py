@@ -227,6 +227,19 @@ class Enrichment:
 
 
 @dataclass(frozen=True)
+class JoinSpec:
+    """This stream's silver rows joined with `stream`'s where `keys` match and the other's event time is from
+    this row's to `within` after it."""
+
+    id: str
+    stream: str
+    keys: tuple[str, ...]
+    within: str
+    columns: tuple[str, ...]
+    type: str = "inner"
+
+
+@dataclass(frozen=True)
 class FeatureSpec:
     field: str
     window: str
@@ -266,6 +279,7 @@ class StreamSpec:
     target: TargetSpec
     trigger: TriggerSpec
     enrichment: tuple[Enrichment, ...] = ()
+    joins: tuple[JoinSpec, ...] = ()
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def field(self, name: str) -> FieldSpec:
@@ -390,6 +404,7 @@ class _Semantics:
         self._aggregation()
         self._anomalies()
         self._features()
+        self._joins()
         return self.problems
 
     def _list(self, *keys: str) -> list[Any]:
@@ -534,6 +549,26 @@ class _Semantics:
         if isinstance(allowed, list) and value not in allowed:
             self.add(f"{path}.equals", "value the field never takes", value, ", ".join(allowed))
 
+    def _joins(self) -> None:
+        """A join's keys are this stream's fields compared for equality; the other stream's columns are new to it."""
+        joins = self._list("joins")
+        self._unique_ids(joins, "$.joins")
+        for i, j in enumerate(joins):
+            if not isinstance(j, Mapping):
+                continue
+            if isinstance(j.get("stream"), str) and j.get("stream") == self.data.get("name"):
+                self.add(f"$.joins[{i}].stream", "the stream itself", j["stream"], "another stream of the app")
+            for k, key in enumerate(j.get("keys") if isinstance(j.get("keys"), list) else []):
+                self._ref(f"$.joins[{i}].keys[{k}]", key, DISCRETE_TYPES, "a string, integer or boolean")
+            for k, column in enumerate(j.get("columns") if isinstance(j.get("columns"), list) else []):
+                if isinstance(column, str) and column in self.types:
+                    self.add(
+                        f"$.joins[{i}].columns[{k}]",
+                        "already a field of the event",
+                        column,
+                        "a field of the other stream that this stream's schema.fields does not have",
+                    )
+
     def _features(self) -> None:
         features = self.data.get("features")
         if isinstance(features, Mapping):
@@ -664,6 +699,10 @@ def _build(d: Mapping[str, Any]) -> StreamSpec:
         enrichment=tuple(
             Enrichment(e["table"], tuple(e["keys"]), tuple(e["columns"]), e.get("onMissing", "keep"))
             for e in d.get("enrichment", [])
+        ),
+        joins=tuple(
+            JoinSpec(j["id"], j["stream"], tuple(j["keys"]), j["within"], tuple(j["columns"]), j.get("type", "inner"))
+            for j in d.get("joins", [])
         ),
         raw=dict(d),
     )

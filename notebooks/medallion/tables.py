@@ -135,6 +135,10 @@ class Tables:
         """A session window's table as its writer, Spark's own sink, lays it out: no batch column."""
         return self._ref("gold", f"_{window_id}", TableSpec(None, ("window_start",)))
 
+    def join(self, join_id: str) -> TableRef:
+        """A stream-to-stream join's table (Spark's own sink: no batch column)."""
+        return self._ref("gold", f"_join_{join_id}", TableSpec(None, (self.spec.event_time_field,)))
+
     @property
     def alerts(self) -> TableRef:
         return self._ref("gold", "_alerts", TableSpec("batch_id", ("event_time", "batch_id")))

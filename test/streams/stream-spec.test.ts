@@ -172,6 +172,17 @@ describe('toStreamSpec', () => {
     expect('changeDataFeed' in toStreamSpec({ ...minimal, target: { changeDataFeed: false } }).target).toBe(false);
   });
 
+  test('joins are written after features, type defaulting to inner, and left out when there is none', () => {
+    const join = { id: 'closed', stream: 'door-alarms', keys: ['door_id'], within: '2 minutes', columns: ['alarm_level'] } as const;
+    const spec = toStreamSpec({ ...minimal, joins: [join, { ...join, id: 'closed_or_not', type: 'leftOuter' }] });
+    expect(spec.joins).toStrictEqual([
+      { ...join, keys: ['door_id'], columns: ['alarm_level'], type: 'inner' },
+      { ...join, id: 'closed_or_not', keys: ['door_id'], columns: ['alarm_level'], type: 'leftOuter' },
+    ]);
+    expect(validateStreamSpec(spec)).toEqual([]);
+    expect('joins' in toStreamSpec({ ...minimal, joins: [] })).toBe(false);
+  });
+
   test('an explicit null catalog stays null', () => {
     expect(toStreamSpec({ ...minimal, target: { catalog: null } }).target.catalog).toBeNull();
   });
