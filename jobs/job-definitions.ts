@@ -10,6 +10,34 @@ export const PIPELINE_TASK = {
   notebook: 'pipeline',
 } as const;
 
+/**
+ * The backfill job's task: the `backfill` notebook replays a time range of the hub's Capture files into the
+ * stream's tables, writing only the events they do not hold. It runs when someone starts it, with the job
+ * parameters `from_time` and `to_time` (ISO 8601, UTC); `run_id` is the job run's id, which a repair run keeps,
+ * so repairing a failed run finishes it.
+ */
+export const BACKFILL_TASK = { taskKey: 'backfill', notebook: 'backfill' } as const;
+
+/** The backfill job's parameters, given when a run starts (pushed down to the notebook's widgets). */
+export const BACKFILL_JOB_PARAMETERS = [
+  { name: 'from_time', default: '' },
+  { name: 'to_time', default: '' },
+  { name: 'run_id', default: '{{job.run_id}}' },
+] as const;
+
+/** The `base_parameters` of the backfill task (medallion/jobs.py `run_backfill` reads them). */
+export function backfillParameters(inputs: {
+  readonly spec: string;
+  readonly tables: TableLocation;
+  readonly capture: { readonly url: string; readonly namespace: string; readonly nameFormat: string };
+}): Record<string, string> {
+  const parameters: Record<string, string> = { spec: inputs.spec, ...tableParameters(inputs.tables) };
+  parameters.capture_url = inputs.capture.url;
+  parameters.eventhubs_namespace = inputs.capture.namespace;
+  parameters.capture_name_format = inputs.capture.nameFormat;
+  return parameters;
+}
+
 /** How `jobMode` runs the pipeline: always on, or scheduled runs that drain what is new and stop. */
 export type JobMode = 'continuous' | 'availableNow';
 export const JOB_MODES: readonly JobMode[] = ['continuous', 'availableNow'];
@@ -50,9 +78,7 @@ export interface TaskParameterInputs {
 
 /** The `base_parameters` of the pipeline task (read by the notebook with `dbutils.widgets.get`). */
 export function taskParameters(inputs: TaskParameterInputs): Record<string, string> {
-  const parameters: Record<string, string> = { spec: inputs.spec };
-  if ('catalog' in inputs.tables) parameters.catalog = inputs.tables.catalog;
-  else parameters.lake_root = inputs.tables.lakeRoot;
+  const parameters: Record<string, string> = { spec: inputs.spec, ...tableParameters(inputs.tables) };
   parameters.checkpoint_root = inputs.checkpointRoot;
   parameters.secret_scope = inputs.secretScope;
   Object.assign(parameters, authParameters(inputs.auth));
@@ -61,6 +87,11 @@ export function taskParameters(inputs: TaskParameterInputs): Record<string, stri
   // A continuous job keeps the spec's own trigger; a scheduled run drains what is new and stops.
   if (inputs.mode === 'availableNow') parameters.trigger = JSON.stringify({ type: 'availableNow' });
   return parameters;
+}
+
+/** Where the tables are: `catalog` or `lake_root` (medallion/tables.py `resolve_tables`). */
+function tableParameters(tables: TableLocation): Record<string, string> {
+  return 'catalog' in tables ? { catalog: tables.catalog } : { lake_root: tables.lakeRoot };
 }
 
 /** The notebook's `source_auth` parameters (medallion/jobs.py `source_credential` reads them). */

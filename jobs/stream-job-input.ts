@@ -13,4 +13,16 @@ export interface StreamJobInput {
   readonly eventHubNamespaceTier: EventHubsTier;
   /** How the job authenticates to the event hub: a listen connection string, or Entra ID. */
   readonly credential: StreamCredential;
+  /**
+   * Where Event Hubs Capture writes the stream's events; the stream's backfill job reads them.
+   * @default undefined (no capture, so no backfill job)
+   */
+  readonly capture?: CaptureLocation;
+}
+
+/** One event hub's Capture files: the container's abfss URL, the namespace and the file name format. */
+export interface CaptureLocation {
+  readonly url: string;
+  readonly namespace: string;
+  readonly nameFormat: string;
 }

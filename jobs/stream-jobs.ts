@@ -1,4 +1,4 @@
-import { Job, type JobConfig, type JobTask } from '@cdktf/provider-databricks/lib/job';
+import { Job, type JobConfig, type JobJobCluster, type JobTask } from '@cdktf/provider-databricks/lib/job';
 import type { Permissions } from '@cdktf/provider-databricks/lib/permissions';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
@@ -7,7 +7,18 @@ import { Problems } from '../constructs/core/problems';
 import { notebookLibraries, type StreamingCompute, sourceCompatibilityProblems, sourceLibraries } from '../constructs/databricks/streaming-compute';
 import { type JobAccess, jobGrants, permissionsOn, runAsOf } from '../constructs/databricks/workspace-access';
 import type { StreamSpecV1 } from '../constructs/streams/stream-spec';
-import { type EntraSource, JOB_MODES, type JobMode, PIPELINE_TASK, type SourceAuthParameters, type TableLocation, taskParameters } from './job-definitions';
+import {
+  BACKFILL_JOB_PARAMETERS,
+  BACKFILL_TASK,
+  backfillParameters,
+  type EntraSource,
+  JOB_MODES,
+  type JobMode,
+  PIPELINE_TASK,
+  type SourceAuthParameters,
+  type TableLocation,
+  taskParameters,
+} from './job-definitions';
 import { longestScheduleGapSeconds } from './schedule-gap';
 import type { StreamJobInput } from './stream-job-input';
 import { joinProblems, joinSpecsParameter, type StreamSpecLookup } from './stream-joins';
@@ -103,6 +114,8 @@ export class StreamJobs extends Construct {
   public readonly spec: StreamSpecV1;
   /** The job's permissions, when `access` is given. */
   public readonly permissions?: Permissions;
+  /** The stream's backfill job (from Capture), when the stream has capture. */
+  public readonly backfill?: Job;
 
   public constructor(scope: Construct, id: string, props: StreamJobsProps) {
     super(scope, id);
@@ -127,7 +140,38 @@ export class StreamJobs extends Construct {
       ...(props.mode === 'continuous' ? continuousRun(props) : scheduledRun(props)),
     });
     if (props.access) this.permissions = permissionsOn(this, 'Permissions', { jobId: this.resource.id }, jobGrants(props.access));
+    if (props.input.capture) this.backfill = this.backfillJob(props, props.input.capture, jobCluster);
     if (props.input.spec.joins?.length) this.node.addValidation({ validate: () => this.joinProblems(props) });
+  }
+
+  /**
+   * Run by hand: replays a time range of Capture into the stream's tables (the `backfill` notebook), beside
+   * the running pipeline; both write only what the tables do not hold. Its own cluster, like the pipeline's.
+   */
+  private backfillJob(props: StreamJobsProps, capture: NonNullable<StreamJobInput['capture']>, jobCluster: JobJobCluster | undefined): Job {
+    const job = new Job(this, 'BackfillJob', {
+      name: `${this.streamName}-backfill`,
+      maxConcurrentRuns: 1,
+      jobCluster: jobCluster ? [jobCluster] : undefined,
+      parameter: BACKFILL_JOB_PARAMETERS.map((p) => ({ ...p })),
+      task: [
+        {
+          taskKey: BACKFILL_TASK.taskKey,
+          jobClusterKey: jobCluster?.jobClusterKey,
+          existingClusterId: jobCluster ? undefined : props.compute.existingClusterId,
+          notebookTask: {
+            notebookPath: props.notebooks.notebookPath(BACKFILL_TASK.notebook),
+            source: 'WORKSPACE',
+            baseParameters: backfillParameters({ spec: JSON.stringify(props.input.spec), tables: props.tables, capture }),
+          },
+          library: notebookLibraries(),
+        },
+      ],
+      tags: { ...(props.tags ?? {}), stream: this.streamName, code_version: props.notebooks.codeVersion(BACKFILL_TASK.notebook) },
+      runAs: runAsOf(props.access),
+    });
+    if (props.access) permissionsOn(this, 'BackfillPermissions', { jobId: job.id }, jobGrants(props.access));
+    return job;
   }
 
   /** The joins' other streams, checked once every stream of the environment is added. */

@@ -1,6 +1,6 @@
 import { EventHub } from '../constructs/eventhubs/event-hub';
 import { MedallionPipeline } from '../constructs/patterns/medallion-pipeline';
-import { PIPELINE_TASK } from '../jobs/job-definitions';
+import { BACKFILL_TASK, PIPELINE_TASK } from '../jobs/job-definitions';
 import { StreamJobs } from '../jobs/stream-jobs';
 import type { EnvironmentStacks } from './app';
 
@@ -38,6 +38,7 @@ export function architectureDiagram(stacks: EnvironmentStacks): string {
   add(`  warehouse["SQL warehouse (BI)"]`);
   for (const jobs of workspace.node.findAll().filter((node): node is StreamJobs => node instanceof StreamJobs)) {
     add(`  ${id('job', jobs.streamName, PIPELINE_TASK.taskKey)}["${jobs.streamName}: ${PIPELINE_TASK.taskKey}"]`);
+    if (jobs.backfill) add(`  ${id('job', jobs.streamName, BACKFILL_TASK.taskKey)}["${jobs.streamName}: ${BACKFILL_TASK.taskKey} (by hand)"]`);
   }
   add('end');
 
@@ -54,6 +55,12 @@ export function architectureDiagram(stacks: EnvironmentStacks): string {
     const via = pipeline.receiverRole ? ', Entra ID' : '';
     add(`${hub} -- "${type === 'kafka' ? `kafka${via}` : `${type}, ${consumerGroups.bronze}`}" --> ${job}`);
     add(`${job} --> lake`);
+    // The backfill job reads Capture's files and writes the same tables.
+    if (jobs.backfill) {
+      const backfill = id('job', name, BACKFILL_TASK.taskKey);
+      add(`lake -- "capture files" --> ${backfill}`);
+      add(`${backfill} --> lake`);
+    }
   }
   add('vault -- "Key Vault Secrets User" --> scope');
   add('scope --> dbw');

@@ -18,6 +18,11 @@ export interface CaptureDestination {
 /** Every token Capture requires in its file name format. */
 export const CAPTURE_REQUIRED_TOKENS = ['{Namespace}', '{EventHub}', '{PartitionId}', '{Year}', '{Month}', '{Day}', '{Hour}', '{Minute}', '{Second}'] as const;
 
+/** The file name format Capture writes with: the given one, or Event Hubs' default (every token, in order). */
+export function archiveNameFormatOf(capture: Pick<CaptureOptions, 'archiveNameFormat'>): string {
+  return capture.archiveNameFormat ?? CAPTURE_REQUIRED_TOKENS.join('/');
+}
+
 export const DEFAULT_CAPTURE_INTERVAL_SECONDS = 300;
 
 export interface CaptureOptions {
@@ -105,7 +110,7 @@ export class EventHub extends Construct {
             skipEmptyArchives: capture.skipEmptyArchives ?? true,
             destination: {
               name: 'EventHubArchive.AzureBlockBlob',
-              archiveNameFormat: capture.archiveNameFormat ?? CAPTURE_REQUIRED_TOKENS.join('/'),
+              archiveNameFormat: archiveNameFormatOf(capture),
               blobContainerName: capture.destination.containerName,
               storageAccountId: capture.destination.storageAccountId,
             },

@@ -5,7 +5,7 @@ import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment
 import type { Job } from '@cdktf/provider-databricks/lib/job';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
-import { type CaptureOptions, DEFAULT_CAPTURE_INTERVAL_SECONDS, type EventHub } from '../eventhubs/event-hub';
+import { archiveNameFormatOf, type CaptureOptions, DEFAULT_CAPTURE_INTERVAL_SECONDS, type EventHub } from '../eventhubs/event-hub';
 import { EventHubNamespace, type EventHubNamespaceProps } from '../eventhubs/eventhub-namespace';
 import { KeyVault, type KeyVaultProps } from '../keyvault/key-vault';
 import { SecretValue } from '../keyvault/secret-value';
@@ -19,7 +19,13 @@ import type { PipelineAuth, StreamCredential } from './stream-auth';
 /** Where a stream's jobs are deployed: the environment's workspace stack (`WorkspaceStack` satisfies it). */
 export interface StreamJobTarget {
   addStream(
-    input: { spec: StreamSpecV1; eventHubNamespaceTier: EventHubNamespace['tier']; credential: StreamCredential },
+    input: {
+      spec: StreamSpecV1;
+      eventHubNamespaceTier: EventHubNamespace['tier'];
+      credential: StreamCredential;
+      /** The hub's Capture files (a backfill reads them). */
+      capture?: { url: string; namespace: string; nameFormat: string };
+    },
     options?: { connectionString?: SecretValue },
   ): DeployedStreamJob;
 }
@@ -155,7 +161,14 @@ export class MedallionPipeline extends Construct {
 
     this.jobs = props.jobs?.addStream(
       // The source as reported once: the jobs' own checks (retention against the schedule) never repeat a spec problem.
-      { spec: { ...this.spec, source }, eventHubNamespaceTier: this.namespace.tier, credential },
+      {
+        spec: { ...this.spec, source },
+        eventHubNamespaceTier: this.namespace.tier,
+        credential,
+        capture: props.capture
+          ? { url: this.lake.abfssUrl('capture'), namespace: this.namespace.name, nameFormat: archiveNameFormatOf(props.capture) }
+          : undefined,
+      },
       { connectionString },
     );
   }

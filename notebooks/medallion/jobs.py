@@ -14,6 +14,10 @@ Parameters (all strings, as Databricks passes them):
   kafka_bootstrap_servers     optional: a plaintext local broker instead of the Event Hubs endpoint
   webhook_secret_key          optional: webhook URL in secret_scope (without it alerts go to the driver log)
   join_specs       the specs of the streams the spec's joins name, a JSON object by stream name
+The backfill notebook's own (run_backfill):
+  capture_url      the Capture container's URL (abfss://capture@<account>.dfs.core.windows.net/)
+  eventhubs_namespace, capture_name_format (default: Event Hubs' own), from_time and to_time (ISO 8601, UTC,
+  [from, to) by the time in a file's name), run_id (the same id finishes a failed run)
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ import json
 import logging
 import os
 from collections.abc import Callable
+from datetime import datetime, UTC
 
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
 from pyspark.sql import DataFrame
 
-from . import gold, joins, pipeline, progress, sources
+from . import backfill, gold, joins, pipeline, progress, sources
 from .kafka_auth import ConnectionString, KafkaAuth, OAuthClient, ServiceCredential
 from .alerts import AlertSink, LoggingSink, WebhookSink
 from .idempotent import BatchLog
@@ -56,6 +61,9 @@ PIPELINE_PARAMETERS = (
     "webhook_secret_key",
     "join_specs",
 )
+
+#: The backfill notebook's own parameters.
+BACKFILL_PARAMETERS = ("capture_url", "eventhubs_namespace", "capture_name_format", "from_time", "to_time", "run_id")
 
 
 def job_parameters(dbutils, *extra: str) -> dict[str, str]:
@@ -261,3 +269,45 @@ def _joined_streams(stream: StreamSpec, join_specs: str) -> list[StreamSpec]:
     if problems:
         raise ValueError("; ".join(problems))
     return others
+
+
+def _utc_time(name: str, value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{name}: got {value!r}; expected an ISO 8601 time such as 2026-12-04T17:00:00Z") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def run_backfill(
+    spark: SparkSession,
+    spec: str,
+    capture_url: str,
+    eventhubs_namespace: str,
+    from_time: str,
+    to_time: str,
+    run_id: str,
+    capture_name_format: str = "",
+    catalog: str = "",
+    lake_root: str = "",
+    checkpoint_root: str = "",
+    trigger: str = "",
+) -> backfill.BackfillReport:
+    """Backfill the stream's tables from its hub's Capture files in [from_time, to_time) (medallion/backfill.py).
+    `checkpoint_root` and `trigger` are the common parameters every notebook gets; a backfill is a batch job."""
+    stream = load_spec(spec)
+    tables = resolve_tables(stream, catalog, lake_root)
+    start, end = _utc_time("from_time", from_time), _utc_time("to_time", to_time)
+    if end <= start:
+        raise ValueError(f"to_time {to_time} is not after from_time {from_time}")
+    location = backfill.CaptureLocation(
+        capture_url,
+        eventhubs_namespace,
+        stream.source.event_hub_name,
+        capture_name_format.strip() or backfill.DEFAULT_NAME_FORMAT,
+    )
+    report = backfill.backfill(spark, stream, tables, backfill.read_capture(spark, location, start, end), run_id)
+    log.info("backfill %s of %s: %s", run_id, stream.name, report)
+    return report

@@ -6,6 +6,8 @@ from pyspark.sql import SparkSession
 
 SPARK_VERSION = "3.5.3"
 KAFKA_PACKAGE = f"org.apache.spark:spark-sql-kafka-0-10_2.12:{SPARK_VERSION}"
+# Reads Event Hubs Capture's Avro files (a backfill); Databricks has it built in.
+AVRO_PACKAGE = f"org.apache.spark:spark-avro_2.12:{SPARK_VERSION}"
 
 
 def local_session(
@@ -45,5 +47,5 @@ def local_session(
         .config("spark.databricks.delta.properties.defaults.checkpointInterval", "50")
     )
     # configure_spark_with_delta_pip overwrites spark.jars.packages: extras go through extra_packages.
-    extra = [KAFKA_PACKAGE] if with_kafka else []
+    extra = [AVRO_PACKAGE, *([KAFKA_PACKAGE] if with_kafka else [])]
     return configure_spark_with_delta_pip(builder, extra_packages=extra).getOrCreate()

@@ -195,6 +195,8 @@ class SilverStage:
     spec: StreamSpec
     tables: Tables
     log: BatchLog
+    #: False for a backfill from Capture: replayed events are old by nature (backfill.py says why).
+    check_late: bool = True
     _max: _RunningMax | None = field(default=None, init=False, repr=False)
 
     def _others(self, batch_id: int, exclude_later: bool) -> Column:
@@ -223,7 +225,7 @@ class SilverStage:
         spec = self.spec
         evt, eid = spec.event_time_field, spec.event_id_field
         checked = validate_events(bronze, spec)
-        horizon = self.horizon(batch_id)
+        horizon = self.horizon(batch_id) if self.check_late else None
         if horizon is not None:
             late = F.col("reason").isNull() & (F.col(evt) <= F.lit(horizon))
             checked = checked.withColumn("reason", F.when(late, F.lit("late")).otherwise(F.col("reason")))
@@ -313,7 +315,8 @@ class SilverStage:
             self.log.append(*quarantine)
         else:
             pending.result()
-        self._running_max(batch_id).record(batch_id, result.max_event_time)
+        if self.check_late:
+            self._running_max(batch_id).record(batch_id, result.max_event_time)
         return result
 
     def create_table(self) -> None:

@@ -170,6 +170,61 @@ describe('StreamJobs, availableNow', () => {
   });
 });
 
+const CAPTURE = {
+  url: 'abfss://capture@ststreamdev0001.dfs.core.windows.net/',
+  namespace: 'evhns-sp-dev',
+  nameFormat: '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}',
+};
+
+describe('StreamJobs, backfill from Capture', () => {
+  test('a stream with capture gets a second job, run by hand: the backfill notebook, the capture location, from/to/run id as job parameters', () => {
+    // GIVEN / WHEN
+    const { construct, bodies } = jobs({ capture: CAPTURE });
+    // THEN
+    const backfill = bodies().find((job) => job.name === 'orders-backfill');
+    expect({ ...backfill, job_cluster: undefined }).toEqual({
+      name: 'orders-backfill',
+      max_concurrent_runs: 1,
+      parameter: [
+        { name: 'from_time', default: '' },
+        { name: 'to_time', default: '' },
+        { name: 'run_id', default: '{{job.run_id}}' },
+      ],
+      task: [
+        {
+          task_key: 'backfill',
+          job_cluster_key: 'stream',
+          notebook_task: {
+            notebook_path: '/Shared/sp/dev/backfill',
+            source: 'WORKSPACE',
+            base_parameters: {
+              spec: JSON.stringify(stream().spec),
+              lake_root: 'abfss://gold@ststreamdev0001.dfs.core.windows.net/',
+              capture_url: CAPTURE.url,
+              eventhubs_namespace: 'evhns-sp-dev',
+              capture_name_format: CAPTURE.nameFormat,
+            },
+          },
+          library: [JSONSCHEMA],
+        },
+      ],
+      tags: { stream: 'orders', code_version: 'backfill-v1' },
+      job_cluster: undefined,
+    });
+    // The same cluster definition as the pipeline's; no schedule, no trigger, no continuous run.
+    const pipeline = bodies().find((job) => job.name === 'orders-pipeline');
+    expect(backfill?.job_cluster).toEqual(pipeline?.job_cluster);
+    expect(construct.backfill?.nameInput).toBe('orders-backfill');
+  });
+
+  test('without capture there is no backfill job', () => {
+    // GIVEN / WHEN
+    const { construct, bodies } = jobs();
+    // THEN
+    expect([bodies().map((job) => job.name), construct.backfill]).toEqual([['orders-pipeline'], undefined]);
+  });
+});
+
 describe('StreamJobs, continuous', () => {
   test('one job per stream, continuous and unpaused, restarted on redeploy, one run at a time, no schedule', () => {
     // GIVEN / WHEN

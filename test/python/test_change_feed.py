@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import json
 
-from helpers import ROOT, EventFiles, at, event
-from medallion import jobs, sources
-from medallion.alerts import InMemorySink
+from helpers import ROOT, EventFiles, at, event, run_available_now
 from medallion.change_feed import read_changes
 from medallion.spec import parse_spec
 from medallion.tables import resolve_tables
 
-AVAILABLE_NOW = '{"type": "availableNow"}'
 CHANGE_DATA_FEED = "delta.enableChangeDataFeed"
 
 
@@ -25,15 +22,7 @@ def cdf_spec_json() -> str:
 
 
 def run(spark, spec_json, root, files):
-    jobs.run_pipeline(
-        spark,
-        spec=spec_json,
-        checkpoint_root=str(root / "checkpoints"),
-        lake_root=str(root / "lake"),
-        trigger=AVAILABLE_NOW,
-        sink=InMemorySink(),
-        source=sources.read_files(spark, str(files.directory)),
-    )
+    run_available_now(spark, spec_json, root, files.directory)
 
 
 def properties(spark, table) -> dict[str, str]:

@@ -11,12 +11,10 @@ from pathlib import Path
 import pytest
 from pyspark.sql import functions as F
 
-from helpers import EventFiles, at, event
-from medallion import jobs, sources
+from helpers import EventFiles, at, event, run_available_now
+from medallion import sources
 from medallion.alerts import InMemorySink
 from medallion.tables import resolve_tables
-
-AVAILABLE_NOW = '{"type": "availableNow"}'
 
 PHASE_1 = [
     event("e1", "d1", at(0), 20.0),
@@ -42,16 +40,7 @@ PHASE_2 = [
 
 def run_all(spark, spec_json: str, spec, root: Path, sink: InMemorySink) -> None:
     """The pipeline and the session-window query with availableNow (a second call is a restart)."""
-    jobs.run_pipeline(
-        spark,
-        spec=spec_json,
-        checkpoint_root=str(root / "checkpoints"),
-        lake_root=str(root / "lake"),
-        trigger=AVAILABLE_NOW,
-        sink=sink,
-        # The file source stands in for Event Hubs / Kafka (the readers are the only difference on Databricks).
-        source=sources.read_files(spark, str(root / "input")),
-    )
+    run_available_now(spark, spec_json, root, root / "input", sink)
 
 
 def snapshot(spark, spec, root: Path) -> dict:
