@@ -22,18 +22,20 @@ describe('architecture diagram', () => {
     expect(page).toContain('job_iot_telemetry_pipeline --> lake');
   });
 
-  test('one job node per stream in every environment', () => {
+  test('one job node per stream in every environment, and a backfill job node per stream with capture', () => {
+    const streams = ['iot_telemetry', 'manufacturing_sensors', 'weather'];
     for (const section of page.split(/^## /m).slice(1)) {
-      expect(section.match(/^ {4}job_\w+\[.*\]$/gm)).toEqual([
-        '    job_iot_telemetry_pipeline["iot-telemetry: pipeline"]',
-        '    job_manufacturing_sensors_pipeline["manufacturing-sensors: pipeline"]',
-        '    job_weather_pipeline["weather: pipeline"]',
-      ]);
-      expect(section.match(/^ {2}job_\w+ --> lake$/gm)).toEqual([
-        '  job_iot_telemetry_pipeline --> lake',
-        '  job_manufacturing_sensors_pipeline --> lake',
-        '  job_weather_pipeline --> lake',
-      ]);
+      const captured = section.includes('"capture (Avro)"');
+      const label = (name: string) => name.replace(/_/g, '-');
+      expect(section.match(/^ {4}job_\w+\[.*\]$/gm)).toEqual(
+        streams.flatMap((s) => [
+          `    job_${s}_pipeline["${label(s)}: pipeline"]`,
+          ...(captured ? [`    job_${s}_backfill["${label(s)}: backfill (by hand)"]`] : []),
+        ]),
+      );
+      expect(section.match(/^ {2}job_\w+ --> lake$/gm)).toEqual(
+        streams.flatMap((s) => [`  job_${s}_pipeline --> lake`, ...(captured ? [`  job_${s}_backfill --> lake`] : [])]),
+      );
     }
   });
 

@@ -34,7 +34,7 @@ function environment(config: EnvironmentConfig) {
 }
 
 function pipelineParameters(json: TerraformJson): Record<string, string> {
-  const [job] = streamJobsOf(json);
+  const [job] = streamJobsOf(json).filter((j) => String(j.name).endsWith('-pipeline'));
   return (job.task as Array<{ notebook_task: { base_parameters: Record<string, string> } }>)[0].notebook_task.base_parameters;
 }
 

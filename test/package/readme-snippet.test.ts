@@ -78,6 +78,7 @@ describe('the published package', () => {
     expect(jobNames).toEqual(['orders-pipeline']);
     // AND the notebook shipped in the package is the one deployed
     expect(Object.values(workspace.resource.databricks_notebook).map((notebook) => (notebook as { path: string }).path)).toEqual([
+      '/Shared/streaming-platform/dev/backfill',
       '/Shared/streaming-platform/dev/pipeline',
     ]);
   });
