@@ -45,7 +45,8 @@ DEFAULT_NAME_FORMAT = "{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}
 TOKENS = ("Namespace", "EventHub", "PartitionId", "Year", "Month", "Day", "Hour", "Minute", "Second")
 #: The writer id prefix of backfill runs (a live writer's id is its query's UUID).
 WRITER_PREFIX = "backfill-"
-#: Capture writes EnqueuedTimeUtc as .NET's invariant UTC text, e.g. "12/4/2026 5:12:03 PM".
+#: Capture writes EnqueuedTimeUtc as .NET's invariant UTC text, e.g. "12/4/2026 5:12:03 PM". It and the time in
+#: a file's name are read in the session time zone, so the job expects UTC (Databricks' default).
 ENQUEUED_TIME_FORMAT = "M/d/yyyy h:mm:ss a"
 POSITION = ["source_partition", "source_sequence"]
 _TIME_GROUPS = ("Year", "Month", "Day", "Hour", "Minute", "Second")
