@@ -157,6 +157,12 @@ def _kafka_end(q) -> int:
     return sum(int(o) for parts in (end or {}).values() for o in parts.values())
 
 
+def _batch_id(q) -> int:
+    """The id of the query's last ended batch (-1: none yet)."""
+    progress = q.lastProgress
+    return int(progress["batchId"]) if progress else -1
+
+
 def _delta_last_commit(path: str) -> float:
     commits = sorted(Path(path, "_delta_log").glob("*.json"))
     return commits[-1].stat().st_mtime if commits else 0.0
@@ -210,9 +216,25 @@ def silver_lag(run: StreamRun, spark) -> int:
     return t.bronze.read(spark).count() - done
 
 
+@dataclass
+class BatchEndSamples:
+    """A lag sampled when a batch has just ended. Between two batch ends the Kafka lag climbs by the rate, then
+    drops by the batch: a steady pipeline draws a saw-tooth, and a slope fitted to every poll mostly tells
+    where the window cuts a tooth. The low points lie on a line, flat while the pipeline keeps up."""
+
+    samples: list[tuple[float, int]] = field(default_factory=list)
+    _ended: tuple[int, ...] | None = None
+
+    def observe(self, t: float, lag: int, ended: tuple[int, ...]) -> None:
+        """`ended`: the id of each source query's last ended batch; a sample is kept when one has changed."""
+        if ended != self._ended and self._ended is not None:
+            self.samples.append((t, lag))
+        self._ended = ended
+
+
 def lag_growth(samples: list[tuple[float, int]], duration: float, warmup: float = 0.0) -> float | None:
     """Slope (events/s) of a lag over the second half of the measured producing (after the warm-up): about 0
-    while the layer keeps up.
+    while the layer keeps up. The Kafka lag is sampled as each batch ends (`watch` says why).
 
     The first half holds the catch-up after every query's cold start, which lags at any rate."""
     late = [(t, lag) for t, lag in samples if t >= warmup + duration / 2]
@@ -361,8 +383,7 @@ def watch(
     next_print = start
     deadline = None
     max_lag, bronze_done = 0, None
-    # (seconds since start, events sent but not in bronze): every poll, it is cheap.
-    lag_samples: list[tuple[float, int]] = []
+    kafka_lag = BatchEndSamples()
     # (seconds since start, bronze rows not yet in silver or quarantine): at each progress line (counts).
     silver_lag_samples: list[tuple[float, int]] = []
     while True:
@@ -382,8 +403,9 @@ def watch(
                 silver_lag_samples.append((time.monotonic() - start, sum(silver_lag(r, spark) for r in runs)))
         lag = producer.sent - sum(_kafka_end(r.queries[r.source]) for r in runs)
         max_lag = max(max_lag, lag)
+        ended = tuple(_batch_id(r.queries[r.source]) for r in runs)
         if not producer.done.is_set():
-            lag_samples.append((time.monotonic() - start, lag))
+            kafka_lag.observe(time.monotonic() - start, lag, ended)
         if producer.done.is_set():
             if bronze_done is None and lag <= 0:
                 bronze_done = time.time()
@@ -403,7 +425,7 @@ def watch(
         "silver_done": max(r.done_silver or 0 for r in runs),
         "drained_at": time.time(),
         "max_lag": max_lag,
-        "lag_growth": lag_growth(lag_samples, args.duration, args.warmup),
+        "lag_growth": lag_growth(kafka_lag.samples, args.duration, args.warmup),
         "silver_lag_growth": lag_growth(silver_lag_samples, args.duration, args.warmup),
     }
     print(progress_line(time.monotonic() - start, producer, runs), flush=True)

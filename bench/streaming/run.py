@@ -11,7 +11,8 @@ and lake and the same seed, so the same events. One stream (iot-telemetry, one t
 triggers. Reported per case and pipeline, as medians over the runs:
   - events/s end to end (events produced / first event produced -> every query drained; a backlog: from the
     queries' start), and into bronze and silver;
-  - lag growth: slope of the events produced but not yet read, over the second half of the measured part
+  - lag growth: slope of the events produced but not yet read, sampled as each batch ends, over the second
+    half of the measured part
     (about 0 while the pipeline keeps up), and the same for bronze rows not yet in silver or quarantine (project);
   - drain: last event produced -> every query drained;
   - produce -> readable latency p50/p95/p99 in bronze, silver and gold, of the measured events; gold also
