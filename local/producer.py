@@ -90,7 +90,8 @@ def _manufacturing(rng: random.Random, device: int, anomaly: bool) -> dict[str, 
         "device_type": ("thermocouple", "rtd", "infrared")[device % 3],
         "value": round(celsius * 9 / 5 + 32 if fahrenheit else celsius, 2),
         "unit": "fahrenheit" if fahrenheit else "celsius",
-        "location": f"line-{device % 3}",
+        # Sites the IoT devices report from too: the joined example pairs the two streams by location.
+        "location": f"site-{device % 3}",
         "status": "ok",
     }
 

@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "notebooks"))
 
-from medallion import jobs  # noqa: E402
+from medallion import gold, jobs, joins  # noqa: E402
 from medallion.alerts import InMemorySink  # noqa: E402
 from medallion.spec import StreamSpec, load_spec  # noqa: E402
 from medallion.tables import Tables, resolve_tables  # noqa: E402
@@ -46,16 +46,28 @@ log = logging.getLogger("local.run")
 NO_SECRET = {"secret_scope": "", "secret_key": "", "get_secret": lambda scope, key: ""}
 
 
+#: The example spec of each stream that joins another of the default streams (schema/examples/valid/<name>.json).
+JOINED_SPECS = {"iot-telemetry": "iot-telemetry-joined"}
+
+
 def local_spec_json(
-    name: str, max_per_trigger: int | None = None, windows: list[str] | None = None, enrich: bool = False
+    name: str,
+    max_per_trigger: int | None = None,
+    windows: list[str] | None = None,
+    enrich: bool = False,
+    join: bool = False,
 ) -> str:
     """The example spec, pointed at the local broker: source kafka, reading from the earliest offset.
 
-    `windows` keeps only those gold windows (ids), to lighten short runs on a small machine; `enrich` takes
-    the stream's enriched example where it has one (its reference tables are written before it starts)."""
-    file = reference.ENRICHED_SPECS.get(name, name) if enrich else name
-    data = json.loads((SPEC_DIR / f"{file}.json").read_text())
-    data["name"] = name  # an enriched example is the same stream: the producer and the summary know it by name
+    `windows` keeps only those gold windows (ids), to lighten short runs on a small machine; `enrich` and
+    `join` add the sections of the stream's enriched and joined examples where it has them (an enrichment's
+    reference tables are written before the stream starts)."""
+    data = json.loads((SPEC_DIR / f"{name}.json").read_text())
+    variants = [(enrich, reference.ENRICHED_SPECS), (join, JOINED_SPECS)]
+    for file in [names[name] for wanted, names in variants if wanted and name in names]:
+        # A variant is the same stream with a section more: the producer and the summary know it by its name.
+        variant = json.loads((SPEC_DIR / f"{file}.json").read_text())
+        data |= {k: v for k, v in variant.items() if k not in ("name", "description")}
     if windows:
         data["windows"] = [w for w in data["windows"] if w["id"] in windows]
     data["source"]["type"] = "kafka"
@@ -117,25 +129,35 @@ class StreamRun:
         return PIPELINE if self.pipeline == "project" else "bronze"
 
     def downstream(self) -> list[str]:
-        """The queries after the one reading Kafka (this project's: the session-window queries)."""
+        """The queries after the one reading Kafka (this project's: the session-window and join queries)."""
         return [name for name in self.queries if name != self.source]
 
 
-def start_queries(spark, run: StreamRun, bootstrap: str, lake: Path, checkpoints: Path, trigger: str) -> None:
-    """The stream's pipeline query, and one query per session window (a baseline: its queries, each once the
-    table it reads exists)."""
+def start_queries(
+    spark, run: StreamRun, runs: list[StreamRun], bootstrap: str, lake: Path, checkpoints: Path, trigger: str
+) -> None:
+    """The stream's pipeline query, then one query per session window and per join (a baseline: its queries,
+    each once the table it reads exists). `runs`: every stream of the run, where a join finds its other's spec."""
     if run.pipeline != "project":
         kwargs = trigger_kwargs(run.spec, trigger)
         baselines.start(spark, run.pipeline, run.spec, run.tables, bootstrap, str(checkpoints), kwargs, run.queries)
         return
     common = {"spec": run.spec_json, "checkpoint_root": str(checkpoints), "lake_root": str(lake), "trigger": trigger}
-    main, *sessions = jobs.run_pipeline(
-        spark, kafka_bootstrap_servers=bootstrap, sink=run.sink, wait=False, **NO_SECRET, **common
+    specs = {r.spec.name: json.loads(r.spec_json) for r in runs}
+    join_specs = json.dumps({j.stream: specs[j.stream] for j in run.spec.joins if j.stream in specs})
+    main, *downstream = jobs.run_pipeline(
+        spark,
+        kafka_bootstrap_servers=bootstrap,
+        sink=run.sink,
+        wait=False,
+        join_specs=join_specs,
+        **NO_SECRET,
+        **common,
     )
     run.queries[PIPELINE] = main
-    session_windows = [w for w in run.spec.windows if w.type == "session"]
-    for w, q in zip(session_windows, sessions, strict=True):
-        run.queries[f"gold_{w.id}"] = q
+    names = [gold.query_name(w) for w in run.spec.windows if w.type not in gold.CLOSED_BY_PIPELINE]
+    names += [joins.query_name(j) for j in run.spec.joins]
+    run.queries |= dict(zip(names, downstream, strict=True))
 
 
 def progress_line(elapsed: float, producer: Producer, runs: list[StreamRun]) -> str:
@@ -292,6 +314,7 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
             "alerts_dispatched": len(run.sink.sent),
             "features": t.features.read(spark).count() if t.features.exists(spark) else 0,
             "enriched": enriched_rows(spark, run),
+            "joins": {j.id: joined_rows(spark, run, j, runs) for j in run.spec.joins},
             # Each pipeline batch: its id, source rows, duration (ms) and start time.
             "source_batches": [
                 {"batch": b, **stats} for b, stats in sorted(run.stats[run.source].batches.items()) if stats["rows"]
@@ -339,6 +362,27 @@ def summarize(spark, runs: list[StreamRun], producer: Producer, timing: dict[str
     return summary
 
 
+def joined_rows(spark, run: StreamRun, join, runs: list[StreamRun]) -> dict[str, int]:
+    """A join's table against the pairs the two silver tables hold at the end (a batch join, same condition):
+    the streaming join writes a pair only while both rows are within their watermarks, so it may hold fewer
+    pairs, never one the silver tables do not hold, and never one twice."""
+    from pyspark.sql import functions as F
+
+    table = run.tables.join(join.id)
+    other = next(r for r in runs if r.spec.name == join.stream)
+    pairs = joins.joined(run.tables.silver.read(spark), other.tables.silver.read(spark), run.spec, other.spec, join)
+    expected = pairs.where(F.col(join.columns[0]).isNotNull())
+    rows = table.read(spark) if table.exists(spark) else expected.limit(0)
+    matched = rows.where(F.col(join.columns[0]).isNotNull())
+    return {
+        "rows": rows.count(),
+        "matched": matched.count(),
+        "pairs_in_silver": expected.count(),
+        "not_in_silver": matched.exceptAll(expected).count(),
+        "doubled": rows.count() - rows.distinct().count(),
+    }
+
+
 def enriched_rows(spark, run: StreamRun) -> int | None:
     """Silver rows whose first enrichment found its reference row (None for a stream without enrichment)."""
     if not run.spec.enrichment or not run.tables.silver.exists(spark):
@@ -359,6 +403,9 @@ def print_summary(summary: dict) -> None:
         print(f"  gold rows {s['gold']}  alerts {s['alerts']}  features {s['features']}")
         if s["enriched"] is not None:
             print(f"  enriched silver rows {s['enriched']} of {s['silver']}")
+        for join_id, j in s["joins"].items():
+            pairs = j["pairs_in_silver"]
+            print(f"  join {join_id}: {j['rows']} rows, {j['matched']} matched (pairs in silver {pairs})")
         print(f"  latency ms silver {s['latency_ms']['silver']}  gold {s['latency_ms']['gold']}")
     print(
         f"total: produced {tot['produced']}  bronze {tot['bronze']}  silver {tot['silver']}  "
@@ -452,7 +499,10 @@ def run(args: argparse.Namespace) -> dict:
     print(f"starting Kafka {broker.dir} ...", flush=True)
     try:
         broker.start()
-        specs = {name: local_spec_json(name, args.max_per_trigger, args.windows, args.enrich) for name in args.streams}
+        specs = {
+            name: local_spec_json(name, args.max_per_trigger, args.windows, args.enrich, args.join)
+            for name in args.streams
+        }
         broker.create_topics(
             {load_spec(j).source.event_hub_name: load_spec(j).source.partitions for j in specs.values()}
         )
@@ -471,13 +521,13 @@ def run(args: argparse.Namespace) -> dict:
             print(f"backlog of {producer.sent} events produced; starting the queries", flush=True)
         timing["queries_started"] = time.time()
         for r in runs:
-            start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
+            start_queries(spark, r, runs, broker.bootstrap_servers, lake, checkpoints, trigger)
         if not args.backlog:
             producer.start()
         print(f"{args.pipeline} running; producing {args.rate} events/s for {producing} s", flush=True)
 
         def restart(r: StreamRun) -> None:
-            start_queries(spark, r, broker.bootstrap_servers, lake, checkpoints, trigger)
+            start_queries(spark, r, runs, broker.bootstrap_servers, lake, checkpoints, trigger)
 
         timing |= watch(args, spark, runs, producer, restart)
         for r in runs:
@@ -518,6 +568,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--enrich", action="store_true", help="join each stream's reference data (where it has some) to silver"
     )
+    p.add_argument(
+        "--join",
+        action="store_true",
+        help="run each stream's joined example where it has one (iot-telemetry: manufacturing-sensors by location)",
+    )
     p.add_argument("--max-per-trigger", type=int, default=None, help="override the specs' maxEventsPerTrigger")
     p.add_argument("--out", default=".local-run", help="lake, checkpoints, broker data, summary.json")
     p.add_argument("--progress", type=float, default=2.0, help="seconds between progress lines")
@@ -535,7 +590,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.join:
+        for name in args.streams:
+            for j in load_spec(local_spec_json(name, join=True)).joins:
+                if j.stream not in args.streams:
+                    p.error(f"--join: {name}'s join {j.id} reads stream {j.stream}; add it to --streams")
     os.environ.setdefault("TZ", "UTC")
     time.tzset()
     logging.basicConfig(level=logging.WARNING)

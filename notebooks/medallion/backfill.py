@@ -36,7 +36,7 @@ from pyspark.sql import functions as F
 from . import durations, gold
 from .bronze import with_ingestion_metadata
 from .idempotent import WRITER_COLUMN, BatchLog
-from .silver import SilverStage
+from .silver import SilverStage, horizon_after
 from .spec import StreamSpec
 from .tables import TableRef, Tables
 
@@ -204,8 +204,7 @@ def _live_horizon(spark: SparkSession, spec: StreamSpec, tables: Tables) -> date
     if not tables.silver.exists(spark):
         return None
     live = tables.silver.read(spark).where(~F.col(WRITER_COLUMN).startswith(WRITER_PREFIX))
-    latest = live.agg(F.max(spec.event_time_field)).first()[0]
-    return None if latest is None else latest - timedelta(seconds=durations.to_seconds(spec.watermark))
+    return horizon_after(spec, live.agg(F.max(spec.event_time_field)).first()[0])
 
 
 def _merge_closed_windows(

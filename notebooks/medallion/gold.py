@@ -128,12 +128,10 @@ def start_session_gold(
     trigger: dict[str, Any],
 ) -> StreamingQuery:
     windows = aggregate(tables.silver.read_stream(spark), spec, window)
-    # Created first, so that the table has its layout's properties (Spark's sink would create it without them).
-    tables.session_gold(window.id).create(spark, windows.schema)
     writer = (
         windows.writeStream.outputMode("append")
         .option("checkpointLocation", checkpoint_location)
         .trigger(**trigger)
         .queryName(f"{spec.name}-{query_name(window)}")
     )
-    return tables.session_gold(window.id).start_stream(writer)
+    return tables.session_gold(window.id).start_stream(spark, writer, windows.schema)

@@ -46,10 +46,12 @@ log = logging.getLogger(__name__)
 GetSecret = Callable[[str, str], str]
 
 
-#: The parameters every notebook reads; each adds its own (see `job_parameters`).
-COMMON_PARAMETERS = ("spec", "catalog", "lake_root", "checkpoint_root", "trigger")
+#: The parameters every notebook reads, the stream and where its tables are; each adds its own (`job_parameters`).
+COMMON_PARAMETERS = ("spec", "catalog", "lake_root")
 #: The pipeline notebook's own parameters.
 PIPELINE_PARAMETERS = (
+    "checkpoint_root",
+    "trigger",
     "source_auth",
     "secret_scope",
     "secret_key",
@@ -292,11 +294,9 @@ def run_backfill(
     capture_name_format: str = "",
     catalog: str = "",
     lake_root: str = "",
-    checkpoint_root: str = "",
-    trigger: str = "",
 ) -> backfill.BackfillReport:
-    """Backfill the stream's tables from its hub's Capture files in [from_time, to_time) (medallion/backfill.py).
-    `checkpoint_root` and `trigger` are the common parameters every notebook gets; a backfill is a batch job."""
+    """Backfill the stream's tables from its hub's Capture files in [from_time, to_time) (medallion/backfill.py):
+    a batch job, so it has no checkpoint and no trigger."""
     stream = load_spec(spec)
     tables = resolve_tables(stream, catalog, lake_root)
     start, end = _utc_time("from_time", from_time), _utc_time("to_time", to_time)

@@ -31,16 +31,16 @@ def cross_stream_problems(spec: StreamSpec, other: StreamSpec, join: JoinSpec, i
     at = f"{spec.name}: joins[{index}]"
     problems = []
     types = {f.name: f.type for f in other.fields}
-    for key in join.keys:
+    for k, key in enumerate(join.keys):
         mine = spec.field(key).type
         if key not in types:
-            problems.append(f"{at}.keys: '{key}' is not a field of stream {other.name}")
+            problems.append(f"{at}.keys[{k}]: '{key}' is not a field of stream {other.name}")
         elif types[key] != mine:
-            problems.append(f"{at}.keys: '{key}' is {mine} here but {types[key]} in stream {other.name}")
-    for column in join.columns:
+            problems.append(f"{at}.keys[{k}]: '{key}' is {mine} here but {types[key]} in stream {other.name}")
+    for k, column in enumerate(join.columns):
         if column not in types:
             problems.append(
-                f"{at}.columns: '{column}' is not a field of stream {other.name}; it has {', '.join(types)}"
+                f"{at}.columns[{k}]: '{column}' is not a field of stream {other.name}; it has {', '.join(types)}"
             )
     return problems
 
@@ -77,13 +77,10 @@ def start_join(
     trigger: dict[str, Any],
 ) -> StreamingQuery:
     rows = joined(tables.silver.read_stream(spark), other_tables.silver.read_stream(spark), spec, other, join)
-    table = tables.join(join.id)
-    # Created first, so that the table has its layout's properties (Spark's sink would create it without them).
-    table.create(spark, rows.schema)
     writer = (
         rows.writeStream.outputMode("append")
         .option("checkpointLocation", checkpoint_location)
         .trigger(**trigger)
         .queryName(f"{spec.name}-{query_name(join)}")
     )
-    return table.start_stream(writer)
+    return tables.join(join.id).start_stream(spark, writer, rows.schema)

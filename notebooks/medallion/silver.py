@@ -217,8 +217,7 @@ class SilverStage:
 
     def horizon(self, batch_id: int) -> Any:
         """Watermark before batch `batch_id`: max event time of earlier batches minus the delay."""
-        latest = self._running_max(batch_id).before_batch(batch_id)
-        return None if latest is None else latest - _timedelta(self.spec.watermark)
+        return horizon_after(self.spec, self._running_max(batch_id).before_batch(batch_id))
 
     def classify(self, bronze: DataFrame, batch_id: int) -> DataFrame:
         """Bronze rows + typed fields + `reason`: validation, then lateness, then both dedups."""
@@ -342,5 +341,6 @@ class SilverStage:
         )
 
 
-def _timedelta(duration: str) -> timedelta:
-    return timedelta(seconds=durations.to_seconds(duration))
+def horizon_after(spec: StreamSpec, latest: Any) -> Any:
+    """The watermark once silver holds an event at `latest` (None: no event yet): that time minus the delay."""
+    return None if latest is None else latest - timedelta(seconds=durations.to_seconds(spec.watermark))

@@ -64,7 +64,10 @@ class TableRef:
         reader: DataStreamReader = spark.readStream.format("delta")
         return reader.table(self.name) if self.name else reader.load(self.path)
 
-    def start_stream(self, writer: DataStreamWriter) -> StreamingQuery:
+    def start_stream(self, spark: SparkSession, writer: DataStreamWriter, schema: StructType) -> StreamingQuery:
+        """Start a streaming write into the table, created first with `schema`: Spark's sink would create it
+        without the layout's partitions and properties."""
+        self.create(spark, schema)
         writer = writer.format("delta")
         return writer.toTable(self.name) if self.name else writer.start(self.path)
 

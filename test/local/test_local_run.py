@@ -17,14 +17,16 @@ import pytest
 from local.kafka import pid_alive
 
 ROOT = Path(__file__).resolve().parents[2]
+STREAMS = ("iot-telemetry", "manufacturing-sensors")
 
 
 @pytest.fixture(scope="module")
 def summary(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("local-run")
-    # With its devices dimension joined (--enrich): the accounting below holds with enrichment on.
-    cmd = [sys.executable, "-m", "local.run", "--streams", "iot-telemetry", "--windows", "tumbling_1m", "--enrich"]
-    cmd += ["--duration", "12", "--rate", "25", "--trigger", "3 seconds", "--out", str(out / "run")]
+    # IoT with its devices dimension (--enrich) and joined with the manufacturing sensors by location (--join):
+    # the accounting below holds with both on.
+    cmd = [sys.executable, "-m", "local.run", "--streams", *STREAMS, "--windows", "tumbling_1m", "--enrich", "--join"]
+    cmd += ["--duration", "12", "--rate", "50", "--trigger", "3 seconds", "--out", str(out / "run")]
     # Shares raised so a few hundred events hold every category several times.
     cmd += ["--anomaly", "0.05", "--out-of-order", "0.08", "--late", "0.05", "--duplicate", "0.06"]
     cmd += ["--malformed", "0.08", "--progress", "10", "--drain-timeout", "600"]
@@ -34,8 +36,9 @@ def summary(tmp_path_factory) -> dict:
     return json.loads((out / "run" / "summary.json").read_text())
 
 
-def test_every_event_is_accounted_for(summary):
-    s = summary["streams"]["iot-telemetry"]
+@pytest.mark.parametrize("stream", STREAMS)
+def test_every_event_is_accounted_for(summary, stream):
+    s = summary["streams"][stream]
     produced = s["produced"]
     cats = produced["categories"]
     assert produced["sent"] == sum(cats.values()) >= 250
@@ -51,8 +54,22 @@ def test_every_event_is_accounted_for(summary):
     assert malformed == cats["malformed"]
     assert s["silver"] + sum(s["quarantine"].values()) == produced["sent"]
     assert s["silver_ids"] == {"missing": 0, "unexpected": 0}
-    # AND every silver row found its device in the dimension, which knows every device the producer sends from
-    assert s["enriched"] == s["silver"]
+
+
+def test_every_enriched_silver_row_found_its_device(summary):
+    # The dimension knows every device the producer sends from.
+    s = summary["streams"]["iot-telemetry"]
+    assert s["enriched"] == s["silver"] > 0
+
+
+def test_the_join_pairs_readings_with_sensors_of_their_site_each_pair_once(summary):
+    j = summary["streams"]["iot-telemetry"]["joins"]["line_readings"]
+    # Pairs within the watermarks only, so at most those the two silver tables hold at the end; none else,
+    # none twice, and the left-outer join's unmatched rows beside them.
+    assert 0 < j["matched"] <= j["pairs_in_silver"]
+    assert j["not_in_silver"] == 0
+    assert j["doubled"] == 0
+    assert j["rows"] >= j["matched"]
 
 
 def test_anomalies_alert_and_gold_and_features_fill(summary):

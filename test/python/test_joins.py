@@ -111,8 +111,8 @@ def test_the_pairs_problems_are_named_together_before_anything_starts(spark, tmp
         jobs.run_pipeline(spark, **common, join_specs=json.dumps({"clicks": other}), kafka_bootstrap_servers="x:1")
     fields = ", ".join(f["name"] for f in other["schema"]["fields"])
     assert str(wrong.value) == (
-        "impressions: joins[0].keys: 'device_id' is string here but long in stream clicks; "
-        f"impressions: joins[0].columns: 'click_id' is not a field of stream clicks; it has {fields}"
+        "impressions: joins[0].keys[0]: 'device_id' is string here but long in stream clicks; "
+        f"impressions: joins[0].columns[0]: 'click_id' is not a field of stream clicks; it has {fields}"
     )
     with pytest.raises(ValueError) as missing:
         jobs.run_pipeline(spark, **common, kafka_bootstrap_servers="x:1")

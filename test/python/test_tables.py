@@ -89,12 +89,5 @@ def test_job_parameters_declares_the_common_and_extra_widgets_and_reads_them():
 
     widgets = _Widgets({"spec": "{}", "lake_root": "/lake", "secret_key": "evh-x-listen"})
     values = job_parameters(SimpleNamespace(widgets=widgets), "secret_key")
-    assert widgets.declared == ["spec", "catalog", "lake_root", "checkpoint_root", "trigger", "secret_key"]
-    assert values == {
-        "spec": "{}",
-        "catalog": "",
-        "lake_root": "/lake",
-        "checkpoint_root": "",
-        "trigger": "",
-        "secret_key": "evh-x-listen",
-    }
+    assert widgets.declared == ["spec", "catalog", "lake_root", "secret_key"]
+    assert values == {"spec": "{}", "catalog": "", "lake_root": "/lake", "secret_key": "evh-x-listen"}
