@@ -256,7 +256,7 @@ class BatchEndSamples:
 
 def lag_growth(samples: list[tuple[float, int]], duration: float, warmup: float = 0.0) -> float | None:
     """Slope (events/s) of a lag over the second half of the measured producing (after the warm-up): about 0
-    while the layer keeps up. The Kafka lag is sampled as each batch ends (`watch` says why).
+    while the layer keeps up. The Kafka lag is sampled as each batch ends (`BatchEndSamples` says why).
 
     The first half holds the catch-up after every query's cold start, which lags at any rate."""
     late = [(t, lag) for t, lag in samples if t >= warmup + duration / 2]

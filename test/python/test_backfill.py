@@ -311,3 +311,32 @@ def test_a_range_without_files_and_bad_times_are_errors(spark, tmp_path):
         jobs.run_backfill(spark, from_time="yesterday", to_time="2024-01-01T11:00:00Z", **common)
     with pytest.raises(ValueError, match=r"^to_time 2024-01-01T10:00:00Z is not after from_time 2024-01-01T11:00:00Z$"):
         jobs.run_backfill(spark, from_time="2024-01-01T11:00:00Z", to_time="2024-01-01T10:00:00Z", **common)
+
+
+def test_the_local_command_backfills_a_local_runs_lake_from_a_capture_folder(spark, tmp_path):
+    """`python -m local.backfill` in a child process (its own Spark session), into an empty local-run folder."""
+    import os
+    import subprocess
+    import sys
+
+    capture = tmp_path / "capture"
+    write_capture(spark, capture, at(minutes=0), [(i, minute_event(i)) for i in range(3)] + [(50, MALFORMED)])
+    cmd = [sys.executable, "-m", "local.backfill", "--stream", "iot-telemetry", "--capture", str(capture)]
+    cmd += ["--namespace", NAMESPACE, "--from", "2024-01-01T10:00:00Z", "--to", "2024-01-01T11:00:00Z"]
+    cmd += ["--run-id", "cli", "--windows", "tumbling_1m", "--out", str(tmp_path / "run")]
+    done = subprocess.run(  # noqa: S603
+        cmd, cwd=ROOT, env={**os.environ, "TZ": "UTC"}, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    # No live run before it: no horizon, so no gold window is final yet.
+    assert json.loads(done.stdout[done.stdout.index("{\n") :]) == {
+        "read": 4,
+        "already_in_bronze": 0,
+        "already_classified": 0,
+        "silver": 3,
+        "quarantined": 1,
+        "gold_windows": {"tumbling_1m": 0},
+    }
+    tables = resolve_tables(jobs.load_spec(spec_json()), None, str(tmp_path / "run" / "lake"))
+    assert sorted(r.event_id for r in tables.silver.read(spark).collect()) == ["e00", "e01", "e02"]
+    assert [(r.reason, r.source_sequence) for r in tables.quarantine.read(spark).collect()] == [("malformed_json", 50)]
