@@ -64,11 +64,10 @@ def test_every_enriched_silver_row_found_its_device(summary):
 
 def test_the_join_pairs_readings_with_sensors_of_their_site_each_pair_once(summary):
     j = summary["streams"]["iot-telemetry"]["joins"]["line_readings"]
-    # Pairs within the watermarks only, so at most those the two silver tables hold at the end; none else,
-    # none twice, and the left-outer join's unmatched rows beside them.
+    # Pairs within the watermarks only, so at most those the two silver tables hold at the end; none else and
+    # none twice (a multiset difference), and the left-outer join's unmatched rows beside them.
     assert 0 < j["matched"] <= j["pairs_in_silver"]
     assert j["not_in_silver"] == 0
-    assert j["doubled"] == 0
     assert j["rows"] >= j["matched"]
 
 
